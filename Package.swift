@@ -1,0 +1,91 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// One set of settings for every target: Swift 6 mode, strict concurrency, explicit existentials.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Kvota",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kvotad", targets: ["kvotad"]),
+        .executable(name: "kvota", targets: ["kvota"]),
+        .executable(name: "kvota-bench", targets: ["kvota-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // Pure domain: events, canonical encoding, rules. No IO.
+        .target(name: "KvotaCore", swiftSettings: swiftSettings),
+        // Leaf hashes, Merkle tree and checkpoints: pure computation over KvotaCore's canonical bytes.
+        .target(
+            name: "KvotaAudit",
+            dependencies: ["KvotaCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // The PostgreSQL event store over libpq.
+        .target(
+            name: "KvotaStore",
+            dependencies: [
+                "CLibPQ", "KvotaCore", "KvotaAudit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KvotaServer",
+            dependencies: [
+                "KvotaCore", "KvotaStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "KvotaClient", dependencies: ["KvotaCore"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "kvotad",
+            dependencies: [
+                "KvotaServer", "KvotaStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "kvota",
+            dependencies: ["KvotaClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "kvota-bench",
+            dependencies: [
+                "KvotaStore", "KvotaCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "tools/bench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "KvotaCoreTests", dependencies: ["KvotaCore", "KvotaAudit"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KvotaStoreTests",
+            dependencies: ["KvotaStore", "KvotaCore", "KvotaServer"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

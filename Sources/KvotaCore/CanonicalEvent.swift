@@ -1,0 +1,39 @@
+public import Foundation
+
+/// Writes an event's canonical bytes (`schema/canonical-encoding.md`) from its parts, with the
+/// payload's canonical bytes computed beforehand (the payload is most of the event, and it is known
+/// before the append takes its lock).
+public enum CanonicalEvent {
+    public static func write(
+        data: [UInt8], eventId: UUID, meta: EventMetadata, position: Int64, stream: String, type: String,
+        version: Int64, to out: inout [UInt8]
+    ) {
+        out.append(contentsOf: #"{"data":"#.utf8)
+        out.append(contentsOf: data)
+        out.append(contentsOf: #","eventId":""#.utf8)
+        out.append(contentsOf: eventId.lowercased.utf8)
+        out.append(contentsOf: #"","meta":"#.utf8)
+        CanonicalJSON.writeObject(meta.json, to: &out)
+        out.append(contentsOf: #","position":"#.utf8)
+        CanonicalJSON.writeInteger(position, to: &out)
+        out.append(contentsOf: #","stream":"#.utf8)
+        CanonicalJSON.writeString(stream, to: &out)
+        out.append(contentsOf: #","type":"#.utf8)
+        CanonicalJSON.writeString(type, to: &out)
+        out.append(contentsOf: #","version":"#.utf8)
+        CanonicalJSON.writeInteger(version, to: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+extension RecordedEvent {
+    /// Canonical bytes using a payload encoded beforehand (must be `CanonicalJSON.encode(.object(data))`).
+    public func canonicalBytes(encodedData: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(encodedData.count + 400)
+        CanonicalEvent.write(
+            data: encodedData, eventId: eventId, meta: meta, position: position, stream: stream, type: type,
+            version: version, to: &out)
+        return out
+    }
+}

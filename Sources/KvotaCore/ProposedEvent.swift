@@ -1,0 +1,32 @@
+public import Foundation
+
+/// An event a writer wants appended: not yet positioned or versioned.
+public struct ProposedEvent: Sendable, Hashable {
+    /// Client-generated; the idempotency key.
+    public var eventId: UUID
+    public var stream: String
+    public var expectedVersion: ExpectedVersion
+    public var type: String
+    /// The payload; always a JSON object.
+    public var data: JSONObject
+    /// Writer metadata; `recordedAt` is set by the store.
+    public var meta: EventMetadata
+
+    public init(
+        eventId: UUID = UUID(), stream: String, expectedVersion: ExpectedVersion = .any, type: String,
+        data: JSONObject, meta: EventMetadata
+    ) {
+        self.eventId = eventId
+        self.stream = stream
+        self.expectedVersion = expectedVersion
+        self.type = type
+        self.data = data
+        self.meta = meta
+    }
+
+    /// Structural checks that hold for every event, whatever its type: stream name, type name.
+    public func validateEnvelope() throws(EnvelopeError) {
+        try StreamName.validate(stream)
+        try StreamName.validateType(type)
+    }
+}

@@ -1,0 +1,27 @@
+public import Foundation
+
+extension UUID {
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// The canonical text form: lowercase, hyphenated (`3f2a...-...`).
+    public var lowercased: String {
+        let bytes = withUnsafeBytes(of: uuid) { Array($0) }
+        var out = [UInt8]()
+        out.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { out.append(UInt8(ascii: "-")) }
+            out.append(UUID.hex[Int(byte >> 4)])
+            out.append(UUID.hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The 16 bytes of the UUID (PostgreSQL's binary `uuid`).
+    public var bytes: [UInt8] { withUnsafeBytes(of: uuid) { Array($0) } }
+
+    public init?(bytes: some Collection<UInt8>) {
+        guard bytes.count == 16 else { return nil }
+        let b = Array(bytes)
+        self.init(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+    }
+}

@@ -1,0 +1,79 @@
+import KvotaCore
+import Logging
+import Synchronization
+
+/// Group commit: appends submitted concurrently within one process are gathered into shared
+/// transactions by a single writer (as EventStoreDB's single writer does), so that many small
+/// appends share one lock acquisition, one COPY and one commit.
+final class AppendQueue: Sendable {
+    private struct Pending {
+        var submission: AppendSubmission
+        var continuation: CheckedContinuation<[AppendStatus], any Error>
+    }
+
+    private struct State {
+        var pending: [Pending] = []
+        var draining = false
+    }
+
+    private let pool: ConnectionPool
+    private let maxEventsPerTransaction: Int
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(pool: ConnectionPool, maxEventsPerTransaction: Int, logger: Logger) {
+        self.pool = pool
+        self.maxEventsPerTransaction = max(1, maxEventsPerTransaction)
+        self.logger = logger
+    }
+
+    func append(_ submission: AppendSubmission) async throws -> [AppendStatus] {
+        try await withCheckedThrowingContinuation { continuation in
+            let startDrain = state.withLock { state in
+                state.pending.append(Pending(submission: submission, continuation: continuation))
+                if state.draining { return false }
+                state.draining = true
+                return true
+            }
+            if startDrain { Task { await self.drain() } }
+        }
+    }
+
+    /// Takes what is pending, up to the transaction size, until nothing is.
+    private func drain() async {
+        while true {
+            let group: [Pending] = state.withLock { state in
+                var events = 0
+                var taken = 0
+                for pending in state.pending {
+                    let count = pending.submission.events.count
+                    if taken > 0 && events + count > maxEventsPerTransaction { break }
+                    events += count
+                    taken += 1
+                }
+                let group = Array(state.pending.prefix(taken))
+                state.pending.removeFirst(taken)
+                if group.isEmpty { state.draining = false }
+                return group
+            }
+            if group.isEmpty { return }
+            await commit(group)
+        }
+    }
+
+    private func commit(_ group: [Pending]) async {
+        do {
+            let submissions = group.map(\.submission)
+            let statuses = try await pool.withConnection { connection in
+                try AppendTransaction.run(on: connection, submissions: submissions, policy: NoPolicy())
+            }
+            for (pending, result) in zip(group, statuses) { pending.continuation.resume(returning: result) }
+        } catch let error as StoreError where error.code == .queryFailed && group.count > 1 {
+            // One submission may have made the shared transaction fail: give each its own.
+            logger.warning("a group append failed; retrying its submissions one by one", metadata: ["error": "\(error)"])
+            for pending in group { await commit([pending]) }
+        } catch {
+            for pending in group { pending.continuation.resume(throwing: error) }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+
+/// A private PostgreSQL cluster that Kvota owns: initialised under a directory of its own, listening
+/// on a private socket directory and a loopback port, run as the `postgres` OS user when we are root
+/// (PostgreSQL refuses to run as root). `kvotad serve` uses it when no database is configured; tests
+/// use it to stop and restart a database under a running store.
+public struct EmbeddedPostgres: Sendable {
+    /// Holds `data/`, `sock/`, `port` and `postgres.log`.
+    public let directory: String
+    /// The database created for Kvota.
+    public let database: String
+
+    public init(directory: String, database: String = "kvota") {
+        self.directory = directory
+        self.database = database
+    }
+
+    var dataDirectory: String { directory + "/data" }
+    var socketDirectory: String { directory + "/sock" }
+    public var logFile: String { directory + "/postgres.log" }
+    private var portFile: String { directory + "/port" }
+
+    /// The server binaries: `KVOTA_PG_BIN_DIR`, else the newest `/usr/lib/postgresql/*/bin`, else PATH.
+    public static func binDirectory() -> String? {
+        if let dir = ProcessInfo.processInfo.environment["KVOTA_PG_BIN_DIR"], !dir.isEmpty { return dir }
+        let root = "/usr/lib/postgresql"
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        let newest = versions.compactMap { Int($0) }.sorted().last { version in
+            FileManager.default.isExecutableFile(atPath: "\(root)/\(version)/bin/initdb")
+        }
+        return newest.map { "\(root)/\($0)/bin" }
+    }
+
+    private static var isRoot: Bool { geteuid() == 0 }
+
+    /// The connection string of the running cluster's Kvota database.
+    public var conninfo: String {
+        get throws(StoreError) {
+            guard let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                throw StoreError(.unavailable, "the embedded PostgreSQL under \(directory) was never started")
+            }
+            return ConnectionString.conninfo([
+                "host": socketDirectory, "port": String(port), "user": "postgres", "dbname": database,
+            ])
+        }
+    }
+
+    /// Initialises the cluster if needed, starts it unless it runs, creates the database, and returns
+    /// its connection string. Safe to call when it already runs.
+    @discardableResult
+    public func start() throws(StoreError) -> String {
+        guard let bin = EmbeddedPostgres.binDirectory() else {
+            throw StoreError(.unavailable, "PostgreSQL server binaries not found: install postgresql or set KVOTA_PG_BIN_DIR")
+        }
+        guard database.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }) else {
+            throw StoreError(.badConnectionString, "database name \(database) must be lowercase letters, digits and '_'")
+        }
+        try prepareDirectories()
+        if !FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") {
+            try owner(["\(bin)/initdb", "-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"], "initdb")
+        }
+        if try !isRunning(bin: bin) {
+            let port = try choosePort()
+            try owner([
+                "\(bin)/pg_ctl", "-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "-o",
+                "-k \(socketDirectory) -p \(port) -c listen_addresses=127.0.0.1 -c max_connections=200",
+                "start",
+            ], "pg_ctl start")
+        }
+        let admin = try ConnectionString.replacingDatabase(in: conninfo, with: "postgres")
+        let connection = try PGConnection(conninfo: admin)
+        let exists = try connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [.text(database)]).rowCount > 0
+        if !exists {
+            try connection.exec("CREATE DATABASE \(database)")  // checked above: [a-z0-9_]+
+        }
+        return try conninfo
+    }
+
+    /// Stops the cluster (fast shutdown: open sessions are ended). No-op when it is not running.
+    public func stop() throws(StoreError) {
+        guard let bin = EmbeddedPostgres.binDirectory(), try isRunning(bin: bin) else { return }
+        try owner(["\(bin)/pg_ctl", "-D", dataDirectory, "-m", "fast", "-w", "stop"], "pg_ctl stop")
+    }
+
+    /// Whether the postmaster of this cluster runs.
+    public func isRunning() throws(StoreError) -> Bool {
+        guard let bin = EmbeddedPostgres.binDirectory() else { return false }
+        return try isRunning(bin: bin)
+    }
+
+    private func isRunning(bin: String) throws(StoreError) -> Bool {
+        guard FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") else { return false }
+        return try ProcessRunner.run(asOwner(["\(bin)/pg_ctl", "-D", dataDirectory, "status"]), log: "/dev/null") == 0
+    }
+
+    private func asOwner(_ arguments: [String]) -> [String] {
+        EmbeddedPostgres.isRoot ? ["runuser", "-u", "postgres", "--"] + arguments : arguments
+    }
+
+    private func owner(_ arguments: [String], _ what: String) throws(StoreError) {
+        let status = try ProcessRunner.run(asOwner(arguments), log: logFile)
+        guard status == 0 else {
+            let tail = (try? String(contentsOfFile: logFile, encoding: .utf8))?.split(separator: "\n").suffix(8)
+                .joined(separator: "\n") ?? ""
+            throw StoreError(.unavailable, "\(what) failed with status \(status) (log \(logFile)):\n\(tail)")
+        }
+    }
+
+    /// The remembered port if it is still free (or in use by this cluster), else a new free one.
+    private func choosePort() throws(StoreError) -> Int {
+        if let text = try? String(contentsOfFile: portFile, encoding: .utf8),
+            let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), EmbeddedPostgres.canBind(port)
+        {
+            return port
+        }
+        guard let port = EmbeddedPostgres.freePort() else { throw StoreError(.unavailable, "no free loopback port") }
+        do {
+            try "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8)
+        } catch {
+            throw StoreError(.unavailable, "cannot write \(portFile): \(error)")
+        }
+        return port
+    }
+
+    private func prepareDirectories() throws(StoreError) {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            for dir in [dataDirectory, socketDirectory] where !manager.fileExists(atPath: dir) {
+                try manager.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                chmod(dir, 0o700)
+            }
+            if !manager.fileExists(atPath: logFile) { _ = manager.createFile(atPath: logFile, contents: nil) }
+        } catch {
+            throw StoreError(.unavailable, "cannot create \(directory): \(error)")
+        }
+        guard EmbeddedPostgres.isRoot else { return }
+        guard let user = getpwnam("postgres") else {
+            throw StoreError(.unavailable, "running as root, but there is no postgres OS user to run PostgreSQL as")
+        }
+        for path in [dataDirectory, socketDirectory, logFile] { chown(path, user.pointee.pw_uid, user.pointee.pw_gid) }
+        // The postgres user must be able to reach the directory.
+        var path = directory
+        while path != "/" && !path.isEmpty {
+            var info = stat()
+            if stat(path, &info) == 0 && info.st_mode & 0o001 == 0 { chmod(path, info.st_mode | 0o001) }
+            path = (path as NSString).deletingLastPathComponent
+        }
+    }
+
+    static func freePort() -> Int? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { return nil }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func canBind(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+}

@@ -1,0 +1,89 @@
+public import KvotaCore
+
+extension EventStore {
+    static let maxPageSize = 10_000
+
+    static let readAfter = "SELECT body, leaf_hash FROM events WHERE position > $1 ORDER BY position LIMIT $2"
+    static let readFiltered = """
+        SELECT body, leaf_hash FROM events WHERE position > $1
+           AND ($3::text IS NULL OR stream = $3)
+           AND ($4::text IS NULL OR type = $4)
+           AND ($5::text IS NULL OR region IS NULL OR region = $5)
+         ORDER BY position LIMIT $2
+        """
+    static let readStream = """
+        SELECT body, leaf_hash FROM events WHERE stream = $1 AND version >= $2 ORDER BY version LIMIT $3
+        """
+    static let readHead = "SELECT next_position - 1 FROM log_head WHERE id = 1"
+
+    /// Events with positions greater than `after` (nil: from the start), in position order, at most `limit`.
+    public func read(after: Int64? = nil, limit: Int = 1000, filter: EventFilter = .all) async throws -> EventPage {
+        let after = after ?? -1
+        let limit = min(max(limit, 1), EventStore.maxPageSize)
+        return try await pool.withConnection { connection in
+            let head = try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0)
+            let rows: PGResult
+            if filter.isAll {
+                rows = try connection.execute("kvota_read_after", EventStore.readAfter, [.int(after), .int(limit)])
+            } else {
+                rows = try connection.query(
+                    EventStore.readFiltered,
+                    [.int(after), .int(limit), .optional(filter.stream), .optional(filter.type),
+                     .optional(filter.visibleToRegion)])
+            }
+            let entries = try EventStore.decode(rows)
+            let next = entries.last?.position ?? after
+            return EventPage(entries: entries, next: next, head: max(head, entries.last?.position ?? -1))
+        }
+    }
+
+    /// One stream's events from `fromVersion` on, in version order.
+    public func readStream(_ stream: String, fromVersion: Int64 = 0, limit: Int = 1000) async throws -> [LogEntry] {
+        let limit = min(max(limit, 1), EventStore.maxPageSize)
+        return try await pool.withConnection { connection in
+            try EventStore.decode(
+                connection.execute("kvota_read_stream", EventStore.readStream, [.text(stream), .int(fromVersion), .int(limit)]))
+        }
+    }
+
+    /// The latest position; -1 for an empty log.
+    public func headPosition() async throws -> Int64 {
+        try await pool.withConnection { try $0.execute("kvota_read_head", EventStore.readHead).int64(0, 0) }
+    }
+
+    /// Follows the log from `after` on: every event exactly once, in position order, waiting for new
+    /// ones as they are committed. Ends when the consuming task is cancelled or the store shuts down.
+    public func follow(after: Int64? = nil, filter: EventFilter = .all, pageSize: Int = 1000)
+        -> AsyncThrowingStream<LogEntry, any Error>
+    {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                var cursor = after
+                do {
+                    while !Task.isCancelled {
+                        let page = try await self.read(after: cursor, limit: pageSize, filter: filter)
+                        for entry in page.entries { continuation.yield(entry) }
+                        cursor = page.next
+                        if page.entries.count < pageSize && !Task.isCancelled {
+                            await self.notifier.waitForAppend(timeout: .seconds(1))
+                        }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    static func decode(_ rows: PGResult) throws -> [LogEntry] {
+        var entries: [LogEntry] = []
+        entries.reserveCapacity(rows.rowCount)
+        for row in 0..<rows.rowCount {
+            let event = try RecordedEvent(canonicalBytes: rows.bytes(row, 0))
+            entries.append(LogEntry(event: event, leafHash: Array(rows.bytes(row, 1))))
+        }
+        return entries
+    }
+}

@@ -1,0 +1,16 @@
+/// How the event store reaches and uses PostgreSQL.
+public struct StoreConfiguration: Sendable {
+    /// A libpq connection URI or conninfo string (`KVOTA_DATABASE_URL`).
+    public var databaseURL: String
+    /// Most connections the pool opens (`KVOTA_DB_POOL_SIZE`, default 8). One more is used to LISTEN.
+    public var maxConnections: Int
+    /// Most events one group-commit transaction takes (`KVOTA_MAX_EVENTS_PER_TRANSACTION`, default 10,000);
+    /// a single larger batch still goes in one transaction of its own.
+    public var maxEventsPerTransaction: Int
+
+    public init(databaseURL: String, maxConnections: Int = 8, maxEventsPerTransaction: Int = 10_000) {
+        self.databaseURL = databaseURL
+        self.maxConnections = maxConnections
+        self.maxEventsPerTransaction = maxEventsPerTransaction
+    }
+}
