@@ -1,0 +1,22 @@
+import Foundation
+import Hummingbird
+import KvotaStore
+
+/// `GET /healthz` (the process is up) and `GET /readyz` (the database answers and its schema is current).
+struct HealthRoutes: Sendable {
+    let store: EventStore
+
+    func register(on router: Router<some RequestContext>) {
+        router.get("healthz") { _, _ in
+            Response.json(status: .ok, #"{"status":"ok"}"#)
+        }
+        router.get("readyz") { _, _ in
+            do {
+                try await store.checkReady()
+                return Response.json(status: .ok, #"{"status":"ready"}"#)
+            } catch let error as StoreError {
+                return Problem(status: .serviceUnavailable, code: error.code.rawValue, detail: error.message).response
+            }
+        }
+    }
+}

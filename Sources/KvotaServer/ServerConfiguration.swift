@@ -1,0 +1,70 @@
+public import Foundation
+
+/// Settings of a kvotad process. Every key is read from the environment and may be overridden by a
+/// flag; README.md lists them all.
+public struct ServerConfiguration: Sendable {
+    /// `KVOTA_DATABASE_URL`: a libpq URI or conninfo string. Nil: run the embedded PostgreSQL.
+    public var databaseURL: String?
+    /// `KVOTA_HTTP_ADDRESS`, `host:port` (default `127.0.0.1:8080`).
+    public var host: String
+    public var port: Int
+    /// `KVOTA_DATA_DIR`: where the embedded PostgreSQL (and later the signing key) lives.
+    public var dataDirectory: String
+    /// `KVOTA_DB_POOL_SIZE`: connections to PostgreSQL (default 8).
+    public var poolSize: Int
+
+    public init(
+        databaseURL: String? = nil, host: String = "127.0.0.1", port: Int = 8080,
+        dataDirectory: String = ServerConfiguration.defaultDataDirectory(), poolSize: Int = 8
+    ) {
+        self.databaseURL = databaseURL
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.poolSize = poolSize
+    }
+
+    /// Reads `KVOTA_*` variables; unset ones keep their defaults.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> ServerConfiguration
+    {
+        var configuration = ServerConfiguration()
+        if let url = environment["KVOTA_DATABASE_URL"], !url.isEmpty { configuration.databaseURL = url }
+        if let address = environment["KVOTA_HTTP_ADDRESS"], !address.isEmpty { try configuration.setAddress(address) }
+        if let dir = environment["KVOTA_DATA_DIR"], !dir.isEmpty { configuration.dataDirectory = dir }
+        if let size = environment["KVOTA_DB_POOL_SIZE"], !size.isEmpty {
+            guard let value = Int(size), value > 0 else {
+                throw ConfigurationError(key: "KVOTA_DB_POOL_SIZE", message: "must be a positive integer, got \(size)")
+            }
+            configuration.poolSize = value
+        }
+        return configuration
+    }
+
+    /// Parses `host:port` (`[::1]:8080` for IPv6).
+    public mutating func setAddress(_ address: String) throws {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
+            throw ConfigurationError(key: "KVOTA_HTTP_ADDRESS", message: "must be host:port, got \(address)")
+        }
+        var host = String(address[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        self.host = host.isEmpty ? "0.0.0.0" : host
+        self.port = port
+    }
+
+    /// `/var/lib/kvota` as root; else `$XDG_DATA_HOME/kvota` or `~/.local/share/kvota`.
+    public static func defaultDataDirectory(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if geteuid() == 0 { return "/var/lib/kvota" }
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return xdg + "/kvota" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share/kvota"
+    }
+}
+
+/// A setting with a value kvotad cannot use.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var key: String
+    public var message: String
+    public var description: String { "\(key) \(message)" }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import KvotaServer
+import KvotaStore
+import ServiceLifecycle
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply pending migrations, then serve HTTP until SIGTERM or SIGINT.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "host:port to listen on (KVOTA_HTTP_ADDRESS, default 127.0.0.1:8080).")
+    var httpAddress: String?
+
+    func run() async throws {
+        var configuration = try options.configuration()
+        if let httpAddress { try configuration.setAddress(httpAddress) }
+        let logger = try options.makeLogger()
+        let database = try DatabaseTarget.resolve(configuration, logger: logger)
+        do {
+            let store = try EventStore(
+                configuration: StoreConfiguration(databaseURL: database.url, maxConnections: configuration.poolSize),
+                logger: logger)
+            let report = try await store.migrate()
+            logger.notice("schema ready", metadata: ["version": "\(report.version)", "applied": "\(report.applied)"])
+            let app = buildApplication(configuration: configuration, store: store, logger: logger)
+            var services: [any Service] = []
+            if let embedded = database.embedded {
+                services.append(EmbeddedPostgresService(postgres: embedded) { logger.notice("embedded PostgreSQL stopped") })
+            }
+            services += [StoreService(store: store), app]
+            let group = ServiceGroup(
+                configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        } catch {
+            try? database.embedded?.stop()
+            throw error
+        }
+    }
+}
