@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "kvota-bench",
             dependencies: [
-                "KvotaStore", "KvotaCore",
+                "KvotaStore", "KvotaCore", "CLibPQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

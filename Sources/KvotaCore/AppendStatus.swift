@@ -21,6 +21,11 @@ public enum AppendStatus: Sendable, Hashable {
         }
     }
 
+    public var isAccepted: Bool {
+        if case .accepted = self { return true }
+        return false
+    }
+
     public var position: Int64? {
         switch self {
         case .accepted(let position, _), .duplicate(let position, _): return position

@@ -11,9 +11,9 @@ public enum CanonicalEvent {
         out.append(contentsOf: #"{"data":"#.utf8)
         out.append(contentsOf: data)
         out.append(contentsOf: #","eventId":""#.utf8)
-        out.append(contentsOf: eventId.lowercased.utf8)
+        eventId.writeLowercased(to: &out)
         out.append(contentsOf: #"","meta":"#.utf8)
-        CanonicalJSON.writeObject(meta.json, to: &out)
+        writeMeta(meta, to: &out)
         out.append(contentsOf: #","position":"#.utf8)
         CanonicalJSON.writeInteger(position, to: &out)
         out.append(contentsOf: #","stream":"#.utf8)
@@ -22,6 +22,44 @@ public enum CanonicalEvent {
         CanonicalJSON.writeString(type, to: &out)
         out.append(contentsOf: #","version":"#.utf8)
         CanonicalJSON.writeInteger(version, to: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// The canonical `meta` object; the seven standard members are written directly in key order.
+    public static func writeMeta(_ meta: EventMetadata, to out: inout [UInt8]) {
+        guard meta.extra.isEmpty else {
+            CanonicalJSON.writeObject(meta.json, to: &out)
+            return
+        }
+        func optionalString(_ value: String?) {
+            if let value { CanonicalJSON.writeString(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        }
+        out.append(contentsOf: #"{"actor":"#.utf8)
+        CanonicalJSON.writeString(meta.actor, to: &out)
+        out.append(contentsOf: #","causationId":"#.utf8)
+        if let cause = meta.causationId {
+            out.append(UInt8(ascii: "\""))
+            cause.writeLowercased(to: &out)
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(contentsOf: "null".utf8)
+        }
+        out.append(contentsOf: #","deviceId":"#.utf8)
+        optionalString(meta.deviceId)
+        out.append(contentsOf: #","occurredAt":""#.utf8)
+        meta.occurredAt.writeRFC3339(to: &out)
+        out.append(contentsOf: #"","recordedAt":"#.utf8)
+        if let recordedAt = meta.recordedAt {
+            out.append(UInt8(ascii: "\""))
+            recordedAt.writeRFC3339(to: &out)
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(contentsOf: "null".utf8)
+        }
+        out.append(contentsOf: #","region":"#.utf8)
+        optionalString(meta.region)
+        out.append(contentsOf: #","role":"#.utf8)
+        CanonicalJSON.writeString(meta.role, to: &out)
         out.append(UInt8(ascii: "}"))
     }
 }

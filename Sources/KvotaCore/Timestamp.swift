@@ -17,13 +17,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
     public var rfc3339: String {
-        let (days, dayMicros) = microseconds.floorDivided(by: 86_400_000_000)
-        let (year, month, day) = CivilDate.fromDaysSinceEpoch(days)
-        let seconds = dayMicros / 1_000_000
-        let fraction = dayMicros % 1_000_000
-        return CivilDate.pad(year, 4) + "-" + CivilDate.pad(month, 2) + "-" + CivilDate.pad(day, 2) + "T"
-            + CivilDate.pad(seconds / 3600, 2) + ":" + CivilDate.pad(seconds / 60 % 60, 2) + ":"
-            + CivilDate.pad(seconds % 60, 2) + "." + CivilDate.pad(fraction, 6) + "Z"
+        var out: [UInt8] = []
+        out.reserveCapacity(27)
+        writeRFC3339(to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses RFC 3339 (`2025-12-01T00:00:00Z`, `2025-12-01T05:00:00.5+05:00`, ...).
@@ -126,5 +123,38 @@ extension Int64 {
             r += divisor
         }
         return (q, r)
+    }
+}
+
+extension Timestamp {
+    /// Appends the canonical `YYYY-MM-DDTHH:MM:SS.ffffffZ` bytes (the hot path of event encoding).
+    public func writeRFC3339(to out: inout [UInt8]) {
+        let (days, dayMicros) = microseconds.floorDivided(by: 86_400_000_000)
+        let (year, month, day) = CivilDate.fromDaysSinceEpoch(days)
+        let seconds = dayMicros / 1_000_000
+        func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        out.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(seconds / 3600, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(seconds / 60 % 60, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(seconds % 60, 2)
+        out.append(UInt8(ascii: "."))
+        digits(dayMicros % 1_000_000, 6)
+        out.append(UInt8(ascii: "Z"))
     }
 }

@@ -5,15 +5,21 @@ extension UUID {
 
     /// The canonical text form: lowercase, hyphenated (`3f2a...-...`).
     public var lowercased: String {
-        let bytes = withUnsafeBytes(of: uuid) { Array($0) }
         var out = [UInt8]()
         out.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { out.append(UInt8(ascii: "-")) }
-            out.append(UUID.hex[Int(byte >> 4)])
-            out.append(UUID.hex[Int(byte & 0x0F)])
-        }
+        writeLowercased(to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the canonical text form's bytes.
+    public func writeLowercased(to out: inout [UInt8]) {
+        withUnsafeBytes(of: uuid) { bytes in
+            for index in 0..<16 {
+                if index == 4 || index == 6 || index == 8 || index == 10 { out.append(UInt8(ascii: "-")) }
+                out.append(UUID.hex[Int(bytes[index] >> 4)])
+                out.append(UUID.hex[Int(bytes[index] & 0x0F)])
+            }
+        }
     }
 
     /// The 16 bytes of the UUID (PostgreSQL's binary `uuid`).

@@ -1,4 +1,5 @@
 public import Foundation
+public import KvotaStore
 
 /// Settings of a kvotad process. Every key is read from the environment and may be overridden by a
 /// flag; README.md lists them all.
@@ -12,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var dataDirectory: String
     /// `KVOTA_DB_POOL_SIZE`: connections to PostgreSQL (default 8).
     public var poolSize: Int
+    /// `KVOTA_MAX_EVENTS_PER_TRANSACTION`: most events one group commit takes (default 10,000).
+    public var maxEventsPerTransaction: Int = 10_000
 
     public init(
         databaseURL: String? = nil, host: String = "127.0.0.1", port: Int = 8080,
@@ -32,13 +35,25 @@ public struct ServerConfiguration: Sendable {
         if let url = environment["KVOTA_DATABASE_URL"], !url.isEmpty { configuration.databaseURL = url }
         if let address = environment["KVOTA_HTTP_ADDRESS"], !address.isEmpty { try configuration.setAddress(address) }
         if let dir = environment["KVOTA_DATA_DIR"], !dir.isEmpty { configuration.dataDirectory = dir }
-        if let size = environment["KVOTA_DB_POOL_SIZE"], !size.isEmpty {
-            guard let value = Int(size), value > 0 else {
-                throw ConfigurationError(key: "KVOTA_DB_POOL_SIZE", message: "must be a positive integer, got \(size)")
-            }
-            configuration.poolSize = value
+        if let value = try positiveInteger("KVOTA_DB_POOL_SIZE", environment) { configuration.poolSize = value }
+        if let value = try positiveInteger("KVOTA_MAX_EVENTS_PER_TRANSACTION", environment) {
+            configuration.maxEventsPerTransaction = value
         }
         return configuration
+    }
+
+    private static func positiveInteger(_ key: String, _ environment: [String: String]) throws -> Int? {
+        guard let text = environment[key], !text.isEmpty else { return nil }
+        guard let value = Int(text), value > 0 else {
+            throw ConfigurationError(key: key, message: "must be a positive integer, got \(text)")
+        }
+        return value
+    }
+
+    /// The event store settings these server settings imply, for a resolved database URL.
+    public func storeConfiguration(databaseURL: String) -> StoreConfiguration {
+        StoreConfiguration(
+            databaseURL: databaseURL, maxConnections: poolSize, maxEventsPerTransaction: maxEventsPerTransaction)
     }
 
     /// Parses `host:port` (`[::1]:8080` for IPv6).

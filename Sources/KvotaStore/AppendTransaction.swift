@@ -35,20 +35,41 @@ enum AppendTransaction {
 
     /// Runs the transaction and returns each submission's statuses. Throws (with nothing applied)
     /// when the database fails; the statuses are only returned once the commit succeeded.
+    ///
+    /// The first attempt reads only what the batch cannot do without (Marten's "quick append"): the
+    /// heads of streams written with an exact or `any` expected version, and causes outside the
+    /// batch. When that plan is anything but all accepted, or when a new stream that already exists
+    /// or an eventId stored before breaks a unique index at COPY, the batch is decided again with
+    /// every eventId and stream looked up, so the answer is always the one a full read gives.
     static func run<Policy: AppendPolicy>(
         on connection: PGConnection, submissions: [AppendSubmission], policy: Policy
     ) throws -> [[AppendStatus]] {
+        do {
+            return try attempt(connection, submissions, policy, complete: false)
+        } catch let error as StoreError where error.sqlState == "23505" {
+            return try attempt(connection, submissions, policy, complete: true)
+        }
+    }
+
+    private static func attempt<Policy: AppendPolicy>(
+        _ connection: PGConnection, _ submissions: [AppendSubmission], _ policy: Policy, complete: Bool
+    ) throws -> [[AppendStatus]] {
         try connection.exec("BEGIN")
         do {
-            let snapshot = try readSnapshot(connection, submissions)
-            var planner = AppendPlanner(snapshot: snapshot, policy: policy)
+            var planner = AppendPlanner(
+                snapshot: try readSnapshot(connection, submissions, complete: complete), policy: policy)
+            var statuses = submissions.map { planner.plan($0.events) }
+            if !complete && !statuses.allSatisfy({ $0.allSatisfy(\.isAccepted) }) {
+                // Anything but a clean accept may hide a duplicate the quick read did not look for.
+                planner = AppendPlanner(snapshot: try readSnapshot(connection, submissions, complete: true), policy: policy)
+                statuses = submissions.map { planner.plan($0.events) }
+            }
             var encodedData: [UUID: [UInt8]] = [:]
             for submission in submissions {
                 for (event, data) in zip(submission.events, submission.encodedData) { encodedData[event.eventId] = data }
             }
-            let statuses = submissions.map { planner.plan($0.events) }
             if !planner.planned.isEmpty {
-                try connection.copyIn(copyEvents, encodeRows(planner.planned, encodedData))
+                try copyRows(connection, planner.planned, encodedData)
                 try connection.execute(
                     "kvota_advance_head", advanceHead,
                     [.int(planner.snapshot.nextPosition), .text(planner.snapshot.recordedAt.rfc3339)])
@@ -62,52 +83,81 @@ enum AppendTransaction {
         }
     }
 
-    private static func readSnapshot(_ connection: PGConnection, _ submissions: [AppendSubmission]) throws -> LogSnapshot {
+    private static func readSnapshot(
+        _ connection: PGConnection, _ submissions: [AppendSubmission], complete: Bool
+    ) throws -> LogSnapshot {
         let head = try connection.execute("kvota_lock_head", lockHead)
         let nextPosition = head.int64(0, 0)
         let now = head.timestamp(0, 2)
         let recordedAt = max(now, head.optionalTimestamp(0, 1) ?? now)
 
+        var batchIds: Set<UUID> = []
         var ids: Set<UUID> = []
         var streams: Set<String> = []
+        var seenStreams: Set<String> = []
         for submission in submissions {
             for event in submission.events {
-                ids.insert(event.eventId)
-                if let cause = event.meta.causationId { ids.insert(cause) }
-                streams.insert(event.stream)
+                batchIds.insert(event.eventId)
+                if complete { ids.insert(event.eventId) }
+                if let cause = event.meta.causationId, complete || !batchIds.contains(cause) { ids.insert(cause) }
+                // Quick: a stream first written here as new (-1) is assumed new; the unique index checks.
+                if seenStreams.insert(event.stream).inserted && (complete || event.expectedVersion != .noStream) {
+                    streams.insert(event.stream)
+                }
             }
         }
         var stored: [UUID: LogSnapshot.StoredEvent] = [:]
-        let found = try connection.execute("kvota_find_events", findEvents, [.textArray(ids.map(\.lowercased))])
-        for row in 0..<found.rowCount {
-            stored[found.uuid(row, 0)] = .init(position: found.int64(row, 1), version: found.int64(row, 2))
+        if !ids.isEmpty {
+            let found = try connection.execute("kvota_find_events", findEvents, [.textArray(ids.map(\.lowercased))])
+            for row in 0..<found.rowCount {
+                stored[found.uuid(row, 0)] = .init(position: found.int64(row, 1), version: found.int64(row, 2))
+            }
         }
         var heads: [String: LogSnapshot.StreamHead] = [:]
-        let streamRows = try connection.execute("kvota_stream_heads", streamHeads, [.textArray(streams)])
-        for row in 0..<streamRows.rowCount {
-            heads[streamRows.string(row, 0)] = .init(
-                version: streamRows.int64(row, 1), region: streamRows.optionalString(row, 2))
+        if !streams.isEmpty {
+            let rows = try connection.execute("kvota_stream_heads", streamHeads, [.textArray(streams)])
+            for row in 0..<rows.rowCount {
+                heads[rows.string(row, 0)] = .init(version: rows.int64(row, 1), region: rows.optionalString(row, 2))
+            }
         }
         return LogSnapshot(stored: stored, streams: heads, nextPosition: nextPosition, recordedAt: recordedAt)
     }
 
-    private static func encodeRows(_ planned: [PlannedEvent], _ encodedData: [UUID: [UInt8]]) -> [UInt8] {
-        var copy = CopyEncoder(capacity: planned.count * 1024)
-        for item in planned {
-            let event = item.event
-            let body = event.canonicalBytes(encodedData: encodedData[event.eventId]!)
-            copy.beginRow(fields: 9)
-            copy.int64(event.position)
-            copy.bytes(event.eventId.bytes)
-            copy.text(event.stream)
-            copy.int64(event.version)
-            copy.text(event.type)
-            copy.text(item.scopeRegion)
-            copy.timestamp(event.recordedAt)
-            copy.bytes(body)
-            copy.bytes(MerkleHash.leaf(body))
+    /// Streams the rows to COPY in chunks, so that PostgreSQL parses one chunk while the next is encoded.
+    private static func copyRows(_ connection: PGConnection, _ planned: [PlannedEvent], _ encodedData: [UUID: [UInt8]]) throws {
+        let rowsPerChunk = 128
+        var index = 0
+        var copy = CopyEncoder(capacity: rowsPerChunk * 1024)
+        var finished = false
+        var body: [UInt8] = []
+        body.reserveCapacity(2048)
+        try connection.copyIn(copyEvents) {
+            if finished { return nil }
+            let end = min(index + rowsPerChunk, planned.count)
+            while index < end {
+                let item = planned[index]
+                let event = item.event
+                body.removeAll(keepingCapacity: true)
+                CanonicalEvent.write(
+                    data: encodedData[event.eventId]!, eventId: event.eventId, meta: event.meta, position: event.position,
+                    stream: event.stream, type: event.type, version: event.version, to: &body)
+                copy.beginRow(fields: 9)
+                copy.int64(event.position)
+                copy.bytes(event.eventId.bytes)
+                copy.text(event.stream)
+                copy.int64(event.version)
+                copy.text(event.type)
+                copy.text(item.scopeRegion)
+                copy.timestamp(event.recordedAt)
+                copy.bytes(body)
+                copy.bytes(MerkleHash.leaf(body))
+                index += 1
+            }
+            if index == planned.count {
+                copy.finish()
+                finished = true
+            }
+            return copy.take()
         }
-        copy.finish()
-        return copy.bytes
     }
 }

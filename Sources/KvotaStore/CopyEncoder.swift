@@ -4,12 +4,20 @@ import KvotaCore
 struct CopyEncoder {
     private(set) var bytes: [UInt8]
 
-    init(capacity: Int) {
+    /// A new stream; with `header` false, the encoder continues a stream begun by another.
+    init(capacity: Int, header: Bool = true) {
         bytes = []
         bytes.reserveCapacity(capacity)
+        guard header else { return }
         bytes.append(contentsOf: Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00])
         appendInt32(0)  // flags
         appendInt32(0)  // header extension length
+    }
+
+    /// Hands out the bytes written so far and starts afresh (no header).
+    mutating func take() -> [UInt8] {
+        defer { bytes = []; bytes.reserveCapacity(64 * 1024) }
+        return bytes
     }
 
     mutating func beginRow(fields: Int) { appendInt16(Int16(fields)) }

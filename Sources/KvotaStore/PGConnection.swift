@@ -106,21 +106,28 @@ final class PGConnection: @unchecked Sendable {
 
     /// `COPY ... FROM STDIN` with the given bytes as the whole input.
     func copyIn(_ sql: String, _ data: [UInt8]) throws(StoreError) {
+        var sent = false
+        try copyIn(sql) {
+            defer { sent = true }
+            return sent ? nil : data
+        }
+    }
+
+    /// `COPY ... FROM STDIN`, sending each chunk `produce` returns until it returns nil. PostgreSQL
+    /// works on a chunk while the next one is produced.
+    func copyIn(_ sql: String, produce: () -> [UInt8]?) throws(StoreError) {
         let start = PQexec(handle, sql)
         let status = PQresultStatus(start)
         PQclear(start)
         guard status == PGRES_COPY_IN else { throw failure(sql: sql, result: nil) }
-        let chunk = 1 << 20
-        var offset = 0
-        while offset < data.count {
-            let count = min(chunk, data.count - offset)
-            let sent = data.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: count) {
-                    PQputCopyData(handle, $0, Int32(count))
+        while let chunk = produce() {
+            if chunk.isEmpty { continue }
+            let sent = chunk.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: chunk.count) {
+                    PQputCopyData(handle, $0, Int32(chunk.count))
                 }
             }
             guard sent == 1 else { throw failure(sql: sql, result: nil) }
-            offset += count
         }
         guard PQputCopyEnd(handle, nil) == 1 else { throw failure(sql: sql, result: nil) }
         var firstError: StoreError?

@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
         let database = try DatabaseTarget.resolve(configuration, logger: logger)
         do {
             let store = try EventStore(
-                configuration: StoreConfiguration(databaseURL: database.url, maxConnections: configuration.poolSize),
+                configuration: configuration.storeConfiguration(databaseURL: database.url),
                 logger: logger)
             let report = try await store.migrate()
             logger.notice("schema ready", metadata: ["version": "\(report.version)", "applied": "\(report.applied)"])

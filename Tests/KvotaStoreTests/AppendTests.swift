@@ -54,6 +54,28 @@ struct AppendTests {
         let inBatch = try await store.append([event, event])
         #expect(inBatch == [.accepted(position: 3, version: 0), .duplicate(position: 3, version: 0)])
         #expect(try await readAll(store).count == 4)
+
+        // Retries of items with exact versions are duplicates too, alone or with their stream's first event.
+        let opening = Fixture.permit("permit-r4", expected: .noStream)
+        let follow = Fixture.permit("permit-r4", expected: .exact(0))
+        #expect(try await store.append([opening, follow]) == [.accepted(position: 4, version: 0), .accepted(position: 5, version: 1)])
+        #expect(try await store.append([follow]) == [.duplicate(position: 5, version: 1)])
+        #expect(try await store.append([opening, follow]) == [.duplicate(position: 4, version: 0), .duplicate(position: 5, version: 1)])
+        #expect(try await readAll(store).count == 6)
+    }
+
+    @Test("a batch mixing new events with a 'new' stream that exists: only that item conflicts")
+    func existingStreamInBatch() async throws {
+        let store = try await TestDatabase.store()
+        defer { store.shutdown() }
+        _ = try await store.append([Fixture.permit("permit-e1")])
+        let statuses = try await store.append([
+            Fixture.permit("permit-e2", expected: .noStream), Fixture.permit("permit-e1", expected: .noStream),
+            Fixture.permit("permit-e3", expected: .noStream),
+        ])
+        #expect(statuses[0] == .accepted(position: 1, version: 0))
+        #expect(statuses[1] == .conflict(.version(stream: "permit-e1", expected: .noStream, current: 0)))
+        #expect(statuses[2] == .accepted(position: 2, version: 0))
     }
 
     @Test("a wrong expected version is a conflict with the current version, and blocks later items of that stream")

@@ -65,11 +65,6 @@ enum Fixture {
 }
 
 extension AppendStatus {
-    var isAccepted: Bool {
-        if case .accepted = self { return true }
-        return false
-    }
-
     var conflictCode: String? {
         if case .conflict(let conflict) = self { return conflict.code }
         return nil

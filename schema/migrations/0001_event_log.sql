@@ -13,8 +13,8 @@ CREATE TABLE log_head (
 INSERT INTO log_head (id, next_position) VALUES (1, 0);
 
 -- The log. `body` holds the event's canonical bytes (schema/canonical-encoding.md): the envelope
--- without leafHash. The other columns repeat parts of it for indexing and filtering only; readers
--- return what `body` says. `leaf_hash` = SHA-256(0x00 || body), the RFC 6962 leaf of `position`.
+-- without leafHash, as UTF-8 JSON text (query it with body::json). The other columns repeat parts
+-- of it for indexing and filtering only; readers return what `body` says. `leaf_hash` = SHA-256(0x00 || body), the RFC 6962 leaf of `position`.
 CREATE TABLE events (
     position    bigint      PRIMARY KEY CHECK (position >= 0),
     event_id    uuid        NOT NULL UNIQUE,
@@ -23,7 +23,7 @@ CREATE TABLE events (
     type        text        NOT NULL,
     region      text,        -- the region whose tokens may read the stream; NULL: every region
     recorded_at timestamptz NOT NULL,
-    body        json        NOT NULL,
+    body        text        NOT NULL,
     leaf_hash   bytea       NOT NULL CHECK (octet_length(leaf_hash) = 32),
     UNIQUE (stream, version)
 );
