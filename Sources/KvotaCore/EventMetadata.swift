@@ -32,6 +32,7 @@ public struct EventMetadata: Sendable, Hashable {
         self.extra = extra
     }
 
+    static let sortedStandardKeys = ["actor", "causationId", "deviceId", "occurredAt", "recordedAt", "region", "role"]
     static let standardKeys: Set<String> = [
         "actor", "role", "region", "deviceId", "occurredAt", "recordedAt", "causationId",
     ]
@@ -72,7 +73,7 @@ public struct EventMetadata: Sendable, Hashable {
         }
         var causationId: UUID?
         if let text = try string("causationId") {
-            guard let id = UUID(uuidString: text) else {
+            guard let id = UUID(text: text) else {
                 throw EnvelopeError(field: "meta.causationId", message: "must be a UUID")
             }
             causationId = id
@@ -80,7 +81,8 @@ public struct EventMetadata: Sendable, Hashable {
         self.init(
             actor: actor, role: role, region: try string("region"), deviceId: try string("deviceId"),
             occurredAt: occurredAt, recordedAt: try timestamp("recordedAt"), causationId: causationId,
-            extra: JSONObject(json.members.filter { !EventMetadata.standardKeys.contains($0.key) })
+            extra: json.count == 7 && json.keys == EventMetadata.sortedStandardKeys
+                ? JSONObject() : JSONObject(json.members.filter { !EventMetadata.standardKeys.contains($0.key) })
         )
     }
 }

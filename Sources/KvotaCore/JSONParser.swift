@@ -237,15 +237,30 @@ public struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger {
-            guard let value = Int64(text), abs(value) <= JSONValue.maxSafeInteger else {
+            // Up to 16 digits always fits; the safe-integer check below catches the rest.
+            var magnitude: Int64 = 0
+            var digitIndex = bytes[start] == UInt8(ascii: "-") ? start + 1 : start
+            guard index - digitIndex <= 16 else {
                 throw JSONError(message: "integer outside ±\(JSONValue.maxSafeInteger)", offset: start)
             }
-            return .int(value)
+            while digitIndex < index {
+                magnitude = magnitude * 10 + Int64(bytes[digitIndex] - UInt8(ascii: "0"))
+                digitIndex += 1
+            }
+            guard magnitude <= JSONValue.maxSafeInteger else {
+                throw JSONError(message: "integer outside ±\(JSONValue.maxSafeInteger)", offset: start)
+            }
+            return .int(bytes[start] == UInt8(ascii: "-") ? -magnitude : magnitude)
         }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
             throw JSONError(message: "number out of range", offset: start)
+        }
+        // Beyond 2^53 every double is a whole number, written back as digits below 10^21: refuse what
+        // could not be read back as the same integer.
+        if abs(value) > Double(JSONValue.maxSafeInteger) && abs(value) < 1e21 {
+            throw JSONError(message: "integer outside ±\(JSONValue.maxSafeInteger)", offset: start)
         }
         return .double(value)
     }

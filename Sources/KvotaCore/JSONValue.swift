@@ -4,7 +4,7 @@
 /// a safe integer (|n| < 2^53) is an ``int``; anything else is a ``double``. Objects keep their members
 /// sorted in canonical order (see ``JSONObject``), so two equal documents are `==` and encode to the
 /// same canonical bytes.
-public enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -48,7 +48,7 @@ public enum JSONValue: Sendable, Hashable {
 /// A JSON object whose members are kept sorted by key in canonical order (UTF-16 code units, RFC 8785),
 /// with unique keys.
 public struct JSONObject: Sendable, Hashable {
-    public struct Member: Sendable, Hashable {
+    public struct Member: Sendable {
         public var key: String
         public var value: JSONValue
         public init(_ key: String, _ value: JSONValue) {
@@ -64,14 +64,17 @@ public struct JSONObject: Sendable, Hashable {
 
     /// Builds an object from members in any order. Keys must be unique; a repeated key keeps the last value.
     public init(_ members: [Member]) {
-        var sorted = members
-        if !JSONObject.isCanonicallySorted(sorted) {
-            sorted.sort { JSONObject.precedes($0.key, $1.key) }
+        // Canonical input (strictly increasing keys) is taken as it is: sorted, and unique.
+        if JSONObject.isCanonicallySorted(members) {
+            self.members = members
+            return
         }
+        var sorted = members
+        sorted.sort { JSONObject.precedes($0.key, $1.key) }
         var unique: [Member] = []
         unique.reserveCapacity(sorted.count)
         for member in sorted {
-            if let last = unique.last, last.key == member.key {
+            if let last = unique.last, JSONObject.sameKey(last.key, member.key) {
                 unique[unique.count - 1] = member
             } else {
                 unique.append(member)
@@ -90,11 +93,11 @@ public struct JSONObject: Sendable, Hashable {
 
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in members where member.key == key { return member.value }
+            for member in members where JSONObject.sameKey(member.key, key) { return member.value }
             return nil
         }
         set {
-            if let index = members.firstIndex(where: { $0.key == key }) {
+            if let index = members.firstIndex(where: { JSONObject.sameKey($0.key, key) }) {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 let index = members.firstIndex { JSONObject.precedes(key, $0.key) } ?? members.endIndex
@@ -104,12 +107,29 @@ public struct JSONObject: Sendable, Hashable {
     }
 
     /// Canonical key order of RFC 8785: lexicographic by UTF-16 code units.
+    ///
+    /// UTF-8 byte order is code point order, which agrees with UTF-16 order except between a
+    /// supplementary character (lead byte F0-F4) and one of U+E000-U+FFFF (lead byte EE or EF): only
+    /// when the first differing bytes are both such lead bytes are UTF-16 code units compared.
     public static func precedes(_ a: String, _ b: String) -> Bool {
-        if a.utf8.allSatisfy({ $0 < 0x80 }) && b.utf8.allSatisfy({ $0 < 0x80 }) {
-            return a.utf8.lexicographicallyPrecedes(b.utf8)
+        var left = a.utf8.makeIterator()
+        var right = b.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return false
+            case (nil, _): return true
+            case (_, nil): return false
+            case (let x?, let y?):
+                if x == y { continue }
+                if x >= 0xEE && y >= 0xEE { return a.utf16.lexicographicallyPrecedes(b.utf16) }
+                return x < y
+            }
         }
-        return a.utf16.lexicographicallyPrecedes(b.utf16)
     }
+
+    /// Keys are the same when their code points are: no Unicode normalization (RFC 8785 compares
+    /// code units; `String ==` would equate "é" and "e\u{301}").
+    static func sameKey(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 
     static func isCanonicallySorted(_ members: [Member]) -> Bool {
         var index = 1
@@ -131,5 +151,52 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(JSONObject(elements.map { JSONObject.Member($0.0, $0.1) }))
+    }
+}
+
+// Equality is by code points, as the canonical bytes are: "é" and "e\u{301}" are different strings.
+extension JSONValue: Hashable {
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a == b
+        case (.string(let a), .string(let b)): return JSONObject.sameKey(a, b)
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let b): hasher.combine(b)
+        case .int(let i): hasher.combine(i)
+        case .double(let d): hasher.combine(d)
+        case .string(let s): JSONObject.hashBytes(s, into: &hasher)
+        case .array(let a): hasher.combine(a)
+        case .object(let o): hasher.combine(o)
+        }
+    }
+}
+
+extension JSONObject.Member: Hashable {
+    public static func == (lhs: JSONObject.Member, rhs: JSONObject.Member) -> Bool {
+        JSONObject.sameKey(lhs.key, rhs.key) && lhs.value == rhs.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        JSONObject.hashBytes(key, into: &hasher)
+        hasher.combine(value)
+    }
+}
+
+extension JSONObject {
+    static func hashBytes(_ string: String, into hasher: inout Hasher) {
+        var string = string
+        string.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        hasher.combine(string.utf8.count)
     }
 }

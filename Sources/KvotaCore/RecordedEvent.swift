@@ -51,7 +51,7 @@ public struct RecordedEvent: Sendable, Hashable {
     /// Reads an event back from its envelope (canonical bytes, or a pulled envelope: `leafHash`
     /// and unknown top-level members are ignored).
     public init(envelope json: JSONObject) throws(EnvelopeError) {
-        guard case .string(let idText)? = json["eventId"], let eventId = UUID(uuidString: idText) else {
+        guard case .string(let idText)? = json["eventId"], let eventId = UUID(text: idText) else {
             throw EnvelopeError(field: "eventId", message: "must be a UUID")
         }
         guard case .string(let stream)? = json["stream"] else {

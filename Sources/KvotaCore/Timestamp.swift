@@ -25,7 +25,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses RFC 3339 (`2025-12-01T00:00:00Z`, `2025-12-01T05:00:00.5+05:00`, ...).
     public init?(rfc3339 text: String) {
-        let bytes = Array(text.utf8)
+        var text = text
+        guard let value = text.withUTF8({ Timestamp.parse(rfc3339: $0) }) else { return nil }
+        self = value
+    }
+
+    private static func parse(rfc3339 bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         func number(_ range: Range<Int>) -> Int64? {
             guard range.upperBound <= bytes.count else { return nil }
             var value: Int64 = 0
@@ -72,7 +77,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         guard index == bytes.count else { return nil }
         let days = CivilDate.daysSinceEpoch(year: year, month: month, day: day)
         let secondsOfDay = hour * 3600 + minute * 60 + min(second, 59)
-        microseconds = (days * 86400 + secondsOfDay - offsetSeconds) * 1_000_000 + micros
+        return Timestamp(microsecondsSinceEpoch: (days * 86400 + secondsOfDay - offsetSeconds) * 1_000_000 + micros)
     }
 }
 

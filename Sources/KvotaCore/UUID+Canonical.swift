@@ -30,4 +30,36 @@ extension UUID {
         let b = Array(bytes)
         self.init(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
     }
+
+    /// Parses `8-4-4-4-12` hex (either case) without Foundation's general parser.
+    public init?(text: some StringProtocol) {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var count = 0
+        var high: UInt8? = nil
+        var position = 0
+        for unit in text.utf8 {
+            defer { position += 1 }
+            if position == 8 || position == 13 || position == 18 || position == 23 {
+                guard unit == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let nibble: UInt8
+            switch unit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = unit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = unit - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = unit - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            if let h = high {
+                guard count < 16 else { return nil }
+                bytes[count] = h << 4 | nibble
+                count += 1
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        guard position == 36, count == 16 else { return nil }
+        self.init(bytes: bytes)
+    }
 }

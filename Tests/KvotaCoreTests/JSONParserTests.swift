@@ -78,8 +78,9 @@ struct JSONParserAcceptanceTests {
         #expect(try JSONParser.parse("0.000001") == .double(0.000001))
         #expect(try JSONParser.parse("9007199254740991") == .int(JSONValue.maxSafeInteger))
         #expect(try JSONParser.parse("-9007199254740991") == .int(-JSONValue.maxSafeInteger))
-        // Beyond the safe range only as a double (rounded to the nearest double).
-        #expect(try JSONParser.parse("9007199254740993.0") == .double(9_007_199_254_740_992))
+        // Whole numbers beyond the safe range but below 10^21 would be written back as unreadable digits.
+        #expect(throws: JSONError.self) { try JSONParser.parse("9007199254740993.0") }
+        #expect(try JSONParser.parse("1e21") == .double(1e21))
         // Underflow reads as zero; it is still a finite number.
         #expect(try JSONParser.parse("1e-400") == .double(0))
     }
@@ -197,13 +198,16 @@ struct JSONParserRejectionTests {
         #expect(parseError(text) == Refusal(message: "integer outside ±9007199254740991", offset: offset))
     }
 
-    @Test(
-        "Int64.min as an integer literal is refused like any other unsafe integer",
-        .disabled("bug: JSONParser.parseNumber calls abs(Int64.min), which traps and crashes the process"))
-    func int64MinIsRefused() {
-        #expect(
-            parseError("-9223372036854775808")
-                == Refusal(message: "integer outside ±9007199254740991", offset: 0))
+    @Test("Int64.min and integers with many leading digits are refused like any other unsafe integer")
+    func extremeIntegersAreRefused() {
+        let message = "integer outside ±9007199254740991"
+        #expect(parseError("-9223372036854775808") == Refusal(message: message, offset: 0))
+        #expect(parseError("[-9223372036854775809]") == Refusal(message: message, offset: 1))
+        #expect(parseError(String(repeating: "9", count: 400)) == Refusal(message: message, offset: 0))
+        #expect(parseError("10000000000000000") == Refusal(message: message, offset: 0))
+        #expect(parseError("-10000000000000000") == Refusal(message: message, offset: 0))
+        #expect((try? JSONParser.parse("1000000000000000")) == .int(1_000_000_000_000_000))
+        #expect((try? JSONParser.parse("-1000000000000000")) == .int(-1_000_000_000_000_000))
     }
 
     @Test(

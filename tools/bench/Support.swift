@@ -7,7 +7,7 @@ import Synchronization
 struct KvotaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kvota-bench", abstract: "Kvota's benchmarks; each prints its figures beside a baseline from the same run.",
-        subcommands: [StoreBenchmark.self])
+        subcommands: [StoreBenchmark.self, DecodeBenchmark.self])
 }
 
 /// A shared counter handing out work items.

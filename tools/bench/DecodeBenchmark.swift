@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import KvotaCore
+
+/// `kvota-bench decode`: canonical bytes -> RecordedEvent, in memory, no database (for profiling).
+struct DecodeBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode", abstract: "Decode rate of canonical event bytes into Swift values, in memory.")
+
+    @Option(help: "Events to decode.") var events = 100_000
+
+    func run() throws {
+        let bodies = (0..<(events / 1000)).flatMap { RealisticEvents.batch($0, size: 1000) }.enumerated().map { index, event in
+            var meta = event.meta
+            meta.recordedAt = Timestamp(microsecondsSinceEpoch: 1_750_000_000_000_000)
+            return RecordedEvent(
+                eventId: event.eventId, stream: event.stream, version: 0, position: Int64(index), type: event.type,
+                data: event.data, meta: meta
+            ).canonicalBytes
+        }
+        let start = ContinuousClock.now
+        var checksum: Int64 = 0
+        for body in bodies {
+            let event = try body.withUnsafeBufferPointer { try RecordedEvent(canonicalBytes: $0) }
+            checksum &+= event.position
+        }
+        let seconds = start.seconds
+        print(String(format: "decoded %d events (%d bytes avg) in %.3f s = %.0f events/s (checksum %lld)",
+                     bodies.count, bodies.map(\.count).reduce(0, +) / bodies.count, seconds, Double(bodies.count) / seconds, checksum))
+    }
+}
