@@ -136,10 +136,10 @@ public struct JSONParser {
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                guard let string = String(validating: slice, as: UTF8.self) else {
+                guard UTF8Validation.isValid(slice) else {
                     throw JSONError(message: "invalid UTF-8 in string", offset: start)
                 }
-                return string
+                return String(decoding: slice, as: UTF8.self)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string must be escaped") }
@@ -150,10 +150,9 @@ public struct JSONParser {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                guard let string = String(validating: scalars, as: UTF8.self) else {
-                    throw JSONError(message: "invalid UTF-8 in string", offset: start)
-                }
-                return string
+                let valid = scalars.withUnsafeBufferPointer { UTF8Validation.isValid($0) }
+                guard valid else { throw JSONError(message: "invalid UTF-8 in string", offset: start) }
+                return String(decoding: scalars, as: UTF8.self)
             }
             if byte < 0x20 { throw error("control character in string must be escaped") }
             if byte != UInt8(ascii: "\\") {
@@ -274,4 +273,48 @@ public struct JSONError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Byte offset into the input.
     public var offset: Int
     public var description: String { "invalid JSON at byte \(offset): \(message)" }
+}
+
+/// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+enum UTF8Validation {
+    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            func continuation(_ offset: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
+                index + offset < count && bytes[index + offset] >= low && bytes[index + offset] <= high
+            }
+            switch lead {
+            case 0xC2...0xDF:
+                guard continuation(1) else { return false }
+                index += 2
+            case 0xE0:
+                guard continuation(1, 0xA0), continuation(2) else { return false }
+                index += 3
+            case 0xE1...0xEC, 0xEE...0xEF:
+                guard continuation(1), continuation(2) else { return false }
+                index += 3
+            case 0xED:
+                guard continuation(1, 0x80, 0x9F), continuation(2) else { return false }
+                index += 3
+            case 0xF0:
+                guard continuation(1, 0x90), continuation(2), continuation(3) else { return false }
+                index += 4
+            case 0xF1...0xF3:
+                guard continuation(1), continuation(2), continuation(3) else { return false }
+                index += 4
+            case 0xF4:
+                guard continuation(1, 0x80, 0x8F), continuation(2), continuation(3) else { return false }
+                index += 4
+            default:
+                return false
+            }
+        }
+        return true
+    }
 }

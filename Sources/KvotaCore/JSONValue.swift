@@ -129,7 +129,19 @@ public struct JSONObject: Sendable, Hashable {
 
     /// Keys are the same when their code points are: no Unicode normalization (RFC 8785 compares
     /// code units; `String ==` would equate "é" and "e\u{301}").
-    static func sameKey(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+    static func sameKey(_ a: String, _ b: String) -> Bool {
+        let left = a.utf8
+        let right = b.utf8
+        guard left.count == right.count else { return false }
+        let fast = left.withContiguousStorageIfAvailable { x in
+            right.withContiguousStorageIfAvailable { y -> Bool in
+                for index in 0..<x.count where x[index] != y[index] { return false }
+                return true
+            }
+        }
+        if let result = fast ?? nil { return result }
+        return Array(left) == Array(right)
+    }
 
     static func isCanonicallySorted(_ members: [Member]) -> Bool {
         var index = 1

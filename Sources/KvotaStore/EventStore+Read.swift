@@ -1,4 +1,7 @@
+import Dispatch
+import Foundation
 public import KvotaCore
+import Synchronization
 
 extension EventStore {
     static let maxPageSize = 10_000
@@ -77,10 +80,24 @@ extension EventStore {
         }
     }
 
+    /// Decodes rows (body, leaf_hash) into entries; large pages are split across the machine's cores.
     static func decode(_ rows: PGResult) throws -> [LogEntry] {
+        let count = rows.rowCount
+        let parts = count >= 2048 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        if parts <= 1 { return try decode(rows, 0..<count) }
+        let results = Mutex([Result<[LogEntry], any Error>?](repeating: nil, count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = (count * part / parts)..<(count * (part + 1) / parts)
+            let result = Result { try decode(rows, range) }
+            results.withLock { $0[part] = result }
+        }
+        return try results.withLock { parts in try parts.flatMap { try $0!.get() } }
+    }
+
+    private static func decode(_ rows: PGResult, _ range: Range<Int>) throws -> [LogEntry] {
         var entries: [LogEntry] = []
-        entries.reserveCapacity(rows.rowCount)
-        for row in 0..<rows.rowCount {
+        entries.reserveCapacity(range.count)
+        for row in range {
             let event = try RecordedEvent(canonicalBytes: rows.bytes(row, 0))
             entries.append(LogEntry(event: event, leafHash: Array(rows.bytes(row, 1))))
         }
