@@ -212,3 +212,9 @@ extension JSONObject {
         hasher.combine(string.utf8.count)
     }
 }
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.init(elements.map { Member($0.0, $0.1) })
+    }
+}

@@ -1,0 +1,31 @@
+/// A business identification number: 12 digits, the last a check digit (weights 1..11, mod 11; when
+/// that gives 10, weights 3..11,1,2; a second 10 makes the number invalid).
+public struct BIN: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let digits: String
+
+    public init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 12, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        let values = bytes.map { Int($0 - 0x30) }
+        guard let check = BIN.checkDigit(values.prefix(11)), check == values[11] else { return nil }
+        digits = text
+    }
+
+    /// The check digit of the first 11 digits, or nil when none exists.
+    public static func checkDigit(_ first11: ArraySlice<Int>) -> Int? {
+        let digits = Array(first11)
+        var sum = 0
+        for (index, digit) in digits.enumerated() { sum += digit * (index + 1) }
+        var check = sum % 11
+        if check == 10 {
+            let weights = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]
+            sum = zip(digits, weights).map(*).reduce(0, +)
+            check = sum % 11
+            if check == 10 { return nil }
+        }
+        return check
+    }
+
+    public var description: String { digits }
+    public static func < (lhs: BIN, rhs: BIN) -> Bool { lhs.digits < rhs.digits }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// Reads typed fields out of an event's `data`, refusing with `invalid-field` naming `data.<field>`
+/// and the rule it breaks. Unknown members are refused too: what is stored is what was meant.
+struct FieldReader {
+    let data: JSONObject
+    private(set) var read: Set<String> = []
+
+    init(_ data: JSONObject) { self.data = data }
+
+    private func fail(_ key: String, _ rule: String) -> Rejection {
+        Rejection(code: "invalid-field", message: "data.\(key) \(rule)", field: "data.\(key)")
+    }
+
+    private mutating func value(_ key: String) -> JSONValue? {
+        read.insert(key)
+        guard let value = data[key], !value.isNull else { return nil }
+        return value
+    }
+
+    mutating func string(_ key: String, maxLength: Int = 500) throws(Rejection) -> String {
+        guard let text = try optionalString(key, maxLength: maxLength) else { throw fail(key, "is required") }
+        return text
+    }
+
+    mutating func optionalString(_ key: String, maxLength: Int = 500) throws(Rejection) -> String? {
+        guard let value = value(key) else { return nil }
+        guard case .string(let text) = value else { throw fail(key, "must be a string") }
+        guard !text.isEmpty, text.count <= maxLength else { throw fail(key, "must be 1 to \(maxLength) characters") }
+        return text
+    }
+
+    mutating func integer(_ key: String, in range: ClosedRange<Int64>) throws(Rejection) -> Int64 {
+        guard let value = try optionalInteger(key, in: range) else { throw fail(key, "is required") }
+        return value
+    }
+
+    mutating func optionalInteger(_ key: String, in range: ClosedRange<Int64>) throws(Rejection) -> Int64? {
+        guard let value = value(key) else { return nil }
+        guard case .int(let number) = value else { throw fail(key, "must be a whole number") }
+        guard range.contains(number) else { throw fail(key, "must be between \(range.lowerBound) and \(range.upperBound)") }
+        return number
+    }
+
+    mutating func optionalNumber(_ key: String, in range: ClosedRange<Double>) throws(Rejection) -> Double? {
+        guard let value = value(key) else { return nil }
+        let number: Double
+        switch value {
+        case .int(let i): number = Double(i)
+        case .double(let d): number = d
+        default: throw fail(key, "must be a number")
+        }
+        guard range.contains(number) else { throw fail(key, "must be between \(range.lowerBound) and \(range.upperBound)") }
+        return number
+    }
+
+    mutating func parsed<T>(_ key: String, _ rule: String, _ parse: (String) -> T?) throws(Rejection) -> T {
+        guard let value = try optionalParsed(key, rule, parse) else { throw fail(key, "is required") }
+        return value
+    }
+
+    mutating func optionalParsed<T>(_ key: String, _ rule: String, _ parse: (String) -> T?) throws(Rejection) -> T? {
+        guard let value = value(key) else { return nil }
+        guard case .string(let text) = value, let parsed = parse(text) else { throw fail(key, rule) }
+        return parsed
+    }
+
+    mutating func region(_ key: String = "region") throws(Rejection) -> Region {
+        try parsed(key, "must be one of the 20 region codes (KZ-10 ... KZ-79)") { Region(rawValue: $0) }
+    }
+
+    mutating func date(_ key: String) throws(Rejection) -> CalendarDate {
+        try parsed(key, "must be a date YYYY-MM-DD") { CalendarDate($0) }
+    }
+
+    mutating func uuid(_ key: String) throws(Rejection) -> UUID {
+        try parsed(key, "must be a UUID") { UUID(text: $0) }
+    }
+
+    /// Refuses members that no rule read.
+    func finish() throws(Rejection) {
+        if let unknown = data.keys.first(where: { !read.contains($0) }) {
+            throw fail(unknown, "is not a field of this event type")
+        }
+    }
+
+    /// A rule on the values read, failing with the field and the rule.
+    func require(_ condition: Bool, _ key: String, _ rule: String) throws(Rejection) {
+        if !condition { throw fail(key, rule) }
+    }
+}
