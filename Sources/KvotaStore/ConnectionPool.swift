@@ -104,12 +104,15 @@ final class ConnectionPool: Sendable {
 
     private func run<T>(_ lease: Lease, _ body: (PGConnection) throws -> T) -> Result<T, any Error> {
         let connection: PGConnection
+        var reused = false
         do {
             switch lease {
             case .existing(let existing) where existing.checkAlive():
                 connection = existing
+                reused = true
             case .existing:
                 logger.info("dropping a broken idle connection to PostgreSQL; reconnecting")
+                dropIdle()
                 connection = try PGConnection(conninfo: conninfo)
             case .create:
                 connection = try PGConnection(conninfo: conninfo)
@@ -119,6 +122,14 @@ final class ConnectionPool: Sendable {
             return .failure(error)
         }
         let result = Result { try body(connection) }
+        if reused, case .failure(let error as StoreError) = result, error.code == .connectionLost {
+            // An idle connection the server closed while it waited (a restart): nothing of the call
+            // can have run on it, or, for an append, running it again is safe (eventIds). Once more,
+            // on a new connection; the other idle ones are as stale.
+            logger.info("an idle connection to PostgreSQL had gone; retrying on a new one")
+            dropIdle()
+            return run(.create, body)  // takes over this connection's place in the pool
+        }
         if !connection.isBroken && !connection.isIdle {
             _ = try? connection.exec("ROLLBACK")
         }
@@ -129,6 +140,18 @@ final class ConnectionPool: Sendable {
             release(connection)
         }
         return result
+    }
+
+    /// Closes every idle connection (after one was found gone, the others usually are too).
+    private func dropIdle() {
+        let dropped = state.withLock { state in
+            defer {
+                state.open -= state.idle.count
+                state.idle = []
+            }
+            return state.idle
+        }
+        _ = dropped
     }
 
     /// Hands a connection (or, for a dropped one, the right to open a new one) to a waiter, or parks it.

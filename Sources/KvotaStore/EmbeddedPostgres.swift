@@ -33,6 +33,14 @@ public struct EmbeddedPostgres: Sendable {
 
     private static var isRoot: Bool { geteuid() == 0 }
 
+    /// Settings for an append-heavy log: loopback only, room for several kvotad pools, buffers for the
+    /// hot index pages, and WAL space so that checkpoints do not force full-page writes every minute.
+    /// fsync and synchronous_commit stay on: an accepted event is durable.
+    static let serverSettings = [
+        "listen_addresses=127.0.0.1", "max_connections=200", "shared_buffers=512MB", "max_wal_size=4GB",
+        "checkpoint_timeout=15min",
+    ].map { "-c \($0)" }.joined(separator: " ")
+
     /// The connection string of the running cluster's Kvota database.
     public var conninfo: String {
         get throws(StoreError) {
@@ -63,7 +71,7 @@ public struct EmbeddedPostgres: Sendable {
             let port = try choosePort()
             try owner([
                 "\(bin)/pg_ctl", "-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "-o",
-                "-k \(socketDirectory) -p \(port) -c listen_addresses=127.0.0.1 -c max_connections=200",
+                "-k \(socketDirectory) -p \(port) " + EmbeddedPostgres.serverSettings,
                 "start",
             ], "pg_ctl start")
         }

@@ -4,7 +4,8 @@ public import KvotaCore
 import Synchronization
 
 extension EventStore {
-    static let maxPageSize = 10_000
+    /// The largest page a read returns.
+    public static let maxPageSize = 10_000
 
     static let readAfter = "SELECT body, leaf_hash FROM events WHERE position > $1 ORDER BY position LIMIT $2"
     static let readFiltered = """
@@ -52,6 +53,12 @@ extension EventStore {
     /// The latest position; -1 for an empty log.
     public func headPosition() async throws -> Int64 {
         try await pool.withConnection { try $0.execute("kvota_read_head", EventStore.readHead).int64(0, 0) }
+    }
+
+    /// The whole log from `after` to the head as it is when each page is read, page by page, with the
+    /// next page already being read while the caller works on the current one (rebuilds, replays).
+    public func scan(after: Int64? = nil, pageSize: Int = EventStore.maxPageSize, filter: EventFilter = .all) -> PageScan {
+        PageScan(store: self, after: after, pageSize: pageSize, filter: filter)
     }
 
     /// Follows the log from `after` on: every event exactly once, in position order, waiting for new
@@ -102,5 +109,40 @@ extension EventStore {
             entries.append(LogEntry(event: event, leafHash: Array(rows.bytes(row, 1))))
         }
         return entries
+    }
+}
+
+/// Pages of the log in order, one page read ahead. See ``EventStore/scan(after:pageSize:filter:)``.
+public struct PageScan: AsyncSequence, Sendable {
+    public typealias Element = [LogEntry]
+    let store: EventStore
+    let after: Int64?
+    let pageSize: Int
+    let filter: EventFilter
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let store: EventStore
+        let pageSize: Int
+        let filter: EventFilter
+        var ahead: Task<EventPage, any Error>?
+
+        public mutating func next() async throws -> [LogEntry]? {
+            guard let ahead else { return nil }
+            let page = try await ahead.value
+            if page.entries.isEmpty {
+                self.ahead = nil
+                return nil
+            }
+            let (store, pageSize, filter) = (self.store, self.pageSize, self.filter)
+            self.ahead = Task { try await store.read(after: page.next, limit: pageSize, filter: filter) }
+            return page.entries
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        let (store, after, pageSize, filter) = (self.store, self.after, self.pageSize, self.filter)
+        return AsyncIterator(
+            store: store, pageSize: pageSize, filter: filter,
+            ahead: Task { try await store.read(after: after, limit: pageSize, filter: filter) })
     }
 }

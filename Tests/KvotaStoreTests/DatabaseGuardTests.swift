@@ -42,6 +42,16 @@ struct DatabaseGuardTests {
         #expect(page.entries.isEmpty && page.next == 10 && page.head == 3)
     }
 
+    @Test("scan reads every page in position order, one page ahead")
+    func scanPages() async throws {
+        let store = try await TestDatabase.store()
+        defer { store.shutdown() }
+        for _ in 0..<5 { _ = try await store.append((0..<7).map { _ in Fixture.permit() }) }
+        var pages: [[Int64]] = []
+        for try await page in store.scan(after: 2, pageSize: 10) { pages.append(page.map(\.position)) }
+        #expect(pages == [Array(3...12), Array(13...22), Array(23...32), [33, 34]])
+    }
+
     @Test("an empty log has head -1")
     func emptyHead() async throws {
         let store = try await TestDatabase.store()
