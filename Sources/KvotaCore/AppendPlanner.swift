@@ -51,7 +51,8 @@ public struct PlannedEvent: Sendable {
 public struct AppendPlanner<Policy: AppendPolicy> {
     public private(set) var snapshot: LogSnapshot
     public private(set) var planned: [PlannedEvent] = []
-    private var policy: Policy
+    /// The policy, with every accepted event applied.
+    public private(set) var policy: Policy
 
     public init(snapshot: LogSnapshot, policy: Policy) {
         self.snapshot = snapshot

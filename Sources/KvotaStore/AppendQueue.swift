@@ -17,12 +17,17 @@ final class AppendQueue: Sendable {
     }
 
     private let pool: ConnectionPool
+    private let ruleSet: RuleSet
+    /// The quota rules' state; only the drain task touches it.
+    let ledger: QuotaLedger
     private let maxEventsPerTransaction: Int
     private let logger: Logger
     private let state = Mutex(State())
 
-    init(pool: ConnectionPool, maxEventsPerTransaction: Int, logger: Logger) {
+    init(pool: ConnectionPool, ruleSet: RuleSet, maxEventsPerTransaction: Int, logger: Logger) {
         self.pool = pool
+        self.ruleSet = ruleSet
+        self.ledger = QuotaLedger(logger: logger)
         self.maxEventsPerTransaction = max(1, maxEventsPerTransaction)
         self.logger = logger
     }
@@ -64,8 +69,16 @@ final class AppendQueue: Sendable {
     private func commit(_ group: [Pending]) async {
         do {
             let submissions = group.map(\.submission)
+            let (ruleSet, ledger) = (self.ruleSet, self.ledger)
             let statuses = try await pool.withConnection { connection in
-                try AppendTransaction.run(on: connection, submissions: submissions, policy: NoPolicy())
+                switch ruleSet {
+                case .envelopeOnly:
+                    return try AppendTransaction.run(on: connection, submissions: submissions, rules: EnvelopeRules())
+                case .quota:
+                    // Most of a catch-up happens before the lock; under it only what came meanwhile.
+                    try ledger.catchUp(connection, through: try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0))
+                    return try AppendTransaction.run(on: connection, submissions: submissions, rules: QuotaRules(ledger: ledger))
+                }
             }
             for (pending, result) in zip(group, statuses) { pending.continuation.resume(returning: result) }
         } catch let error as StoreError where error.code == .queryFailed && group.count > 1 {

@@ -41,23 +41,24 @@ enum AppendTransaction {
     /// batch. When that plan is anything but all accepted, or when a new stream that already exists
     /// or an eventId stored before breaks a unique index at COPY, the batch is decided again with
     /// every eventId and stream looked up, so the answer is always the one a full read gives.
-    static func run<Policy: AppendPolicy>(
-        on connection: PGConnection, submissions: [AppendSubmission], policy: Policy
+    static func run<Rules: AppendRules>(
+        on connection: PGConnection, submissions: [AppendSubmission], rules: Rules
     ) throws -> [[AppendStatus]] {
         do {
-            return try attempt(connection, submissions, policy, complete: false)
+            return try attempt(connection, submissions, rules, complete: false)
         } catch let error as StoreError where error.sqlState == "23505" {
-            return try attempt(connection, submissions, policy, complete: true)
+            return try attempt(connection, submissions, rules, complete: true)
         }
     }
 
-    private static func attempt<Policy: AppendPolicy>(
-        _ connection: PGConnection, _ submissions: [AppendSubmission], _ policy: Policy, complete: Bool
+    private static func attempt<Rules: AppendRules>(
+        _ connection: PGConnection, _ submissions: [AppendSubmission], _ rules: Rules, complete: Bool
     ) throws -> [[AppendStatus]] {
         try connection.exec("BEGIN")
         do {
-            var planner = AppendPlanner(
-                snapshot: try readSnapshot(connection, submissions, complete: complete), policy: policy)
+            let quick = try readSnapshot(connection, submissions, complete: complete)
+            let policy = try rules.policy(connection, after: quick)
+            var planner = AppendPlanner(snapshot: quick, policy: policy)
             var statuses = submissions.map { planner.plan($0.events) }
             if !complete && !statuses.allSatisfy({ $0.allSatisfy(\.isAccepted) }) {
                 // Anything but a clean accept may hide a duplicate the quick read did not look for.
@@ -70,12 +71,14 @@ enum AppendTransaction {
             }
             if !planner.planned.isEmpty {
                 try copyRows(connection, planner.planned, encodedData)
+                try rules.write(planner.policy, on: connection)
                 try connection.execute(
                     "kvota_advance_head", advanceHead,
                     [.int(planner.snapshot.nextPosition), .text(planner.snapshot.recordedAt.rfc3339)])
                 try connection.execute("kvota_notify", notify, [.int(planner.snapshot.nextPosition - 1)])
             }
             try connection.exec("COMMIT")
+            rules.committed(planner.policy)
             return statuses
         } catch {
             if !connection.isBroken { _ = try? connection.exec("ROLLBACK") }

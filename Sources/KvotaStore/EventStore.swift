@@ -19,7 +19,8 @@ public final class EventStore: Sendable {
             conninfo: configuration.databaseURL, maxConnections: configuration.maxConnections, logger: logger)
         notifier = LogNotifier(conninfo: configuration.databaseURL, logger: logger)
         queue = AppendQueue(
-            pool: pool, maxEventsPerTransaction: configuration.maxEventsPerTransaction, logger: logger)
+            pool: pool, ruleSet: configuration.rules, maxEventsPerTransaction: configuration.maxEventsPerTransaction,
+            logger: logger)
     }
 
     /// Applies pending migrations (see `schema/migrations`).

@@ -7,9 +7,14 @@ public struct StoreConfiguration: Sendable {
     /// Most events one group-commit transaction takes (`KVOTA_MAX_EVENTS_PER_TRANSACTION`, default 10,000);
     /// a single larger batch still goes in one transaction of its own.
     public var maxEventsPerTransaction: Int
+    /// The rules appends enforce (default: Kvota's quota rules).
+    public var rules: RuleSet
 
-    public init(databaseURL: String, maxConnections: Int = 8, maxEventsPerTransaction: Int = 10_000) {
+    public init(
+        databaseURL: String, maxConnections: Int = 8, maxEventsPerTransaction: Int = 10_000, rules: RuleSet = .quota
+    ) {
         self.databaseURL = databaseURL
+        self.rules = rules
         self.maxConnections = maxConnections
         self.maxEventsPerTransaction = maxEventsPerTransaction
     }

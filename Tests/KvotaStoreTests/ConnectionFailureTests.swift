@@ -21,7 +21,7 @@ struct ConnectionFailureTests {
     func nothingListening() async throws {
         let port = try #require(EmbeddedPostgres.freePort())
         let store = try EventStore(
-            configuration: StoreConfiguration(databaseURL: "postgresql://postgres@127.0.0.1:\(port)/kvota?connect_timeout=2"),
+            configuration: StoreConfiguration(databaseURL: "postgresql://postgres@127.0.0.1:\(port)/kvota?connect_timeout=2", rules: .envelopeOnly),
             logger: TestDatabase.logger)
         defer { store.shutdown() }
         let error = await #expect(throws: StoreError.self) { try await store.append([Fixture.permit()]) }
@@ -39,7 +39,7 @@ struct ConnectionFailureTests {
             try? FileManager.default.removeItem(atPath: directory)
         }
         let url = try postgres.start()
-        let store = try EventStore(configuration: StoreConfiguration(databaseURL: url, maxConnections: 4), logger: TestDatabase.logger)
+        let store = try EventStore(configuration: StoreConfiguration(databaseURL: url, maxConnections: 4, rules: .envelopeOnly), logger: TestDatabase.logger)
         defer { store.shutdown() }
         try await store.migrate()
         _ = try await store.append([Fixture.permit("permit-before")])
@@ -65,7 +65,7 @@ struct ConnectionFailureTests {
             try? FileManager.default.removeItem(atPath: directory)
         }
         let url = try postgres.start()
-        let store = try EventStore(configuration: StoreConfiguration(databaseURL: url), logger: TestDatabase.logger)
+        let store = try EventStore(configuration: StoreConfiguration(databaseURL: url, rules: .envelopeOnly), logger: TestDatabase.logger)
         defer { store.shutdown() }
         try await store.migrate()
 

@@ -34,9 +34,10 @@ enum TestDatabase {
     }
 
     /// A migrated store on a fresh database.
-    static func store(maxConnections: Int = 8) async throws -> EventStore {
+    static func store(maxConnections: Int = 8, rules: RuleSet = .envelopeOnly) async throws -> EventStore {
         let store = try EventStore(
-            configuration: StoreConfiguration(databaseURL: try create(), maxConnections: maxConnections), logger: logger)
+            configuration: StoreConfiguration(databaseURL: try create(), maxConnections: maxConnections, rules: rules),
+            logger: logger)
         try await store.migrate()
         return store
     }

@@ -33,7 +33,7 @@ struct StoreBenchmark: AsyncParsableCommand {
         for count in writerCounts {
             let url = try cluster.freshDatabase("bench_append_\(count)")
             firstDatabase = firstDatabase ?? url
-            let store = try EventStore(configuration: StoreConfiguration(databaseURL: url), logger: logger)
+            let store = try EventStore(configuration: StoreConfiguration(databaseURL: url, rules: .envelopeOnly), logger: logger)
             try await store.migrate()
             let seconds = try await Self.append(generated, store: store, writers: count)
             store.shutdown()
@@ -65,7 +65,7 @@ struct StoreBenchmark: AsyncParsableCommand {
         let copyOutStart = ContinuousClock.now
         let copied = try raw.copyOut("COPY (SELECT \(columns) FROM events ORDER BY position) TO STDOUT", keep: false)
         let copyOutSeconds = copyOutStart.seconds
-        let store = try EventStore(configuration: StoreConfiguration(databaseURL: source), logger: logger)
+        let store = try EventStore(configuration: StoreConfiguration(databaseURL: source, rules: .envelopeOnly), logger: logger)
         let readStart = ContinuousClock.now
         var read = 0
         for try await page in store.scan() { read += page.count }

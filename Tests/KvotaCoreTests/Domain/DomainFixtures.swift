@@ -306,13 +306,15 @@ func expectRejection(
 
 /// Expects `body` to throw a rejection with `code` naming `field`.
 func expectParseRejection(
-    _ code: String, field: String?, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws(Rejection) -> Void
+    _ code: String, field: String?, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
 ) {
     do {
         try body()
         Issue.record("expected \(code) on \(field ?? "-"), but it parsed", sourceLocation: sourceLocation)
-    } catch {
+    } catch let error as Rejection {
         #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
         #expect(error.field == field, "\(error)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("expected a Rejection, got \(error)", sourceLocation: sourceLocation)
     }
 }

@@ -1,0 +1,49 @@
+import KvotaCore
+import Logging
+
+/// The quota rules' state, folded from the log, that the append checks items against.
+///
+/// A cache, not a source of truth: it records the position it has folded up to, and before each
+/// append, under the head lock, it folds whatever other kvotad processes appended since. So every
+/// process decides against the whole log, and a new process rebuilds it by reading the log. Only the
+/// process's single writer touches it.
+final class QuotaLedger: @unchecked Sendable {
+    private(set) var state = QuotaState()
+    private let logger: Logger
+
+    init(logger: Logger) { self.logger = logger }
+
+    static let readBodies = "SELECT body FROM events WHERE position > $1 AND position <= $2 ORDER BY position LIMIT 10000"
+
+    /// Folds the events after the ledger's position up to `head` (inclusive).
+    func catchUp(_ connection: PGConnection, through head: Int64) throws {
+        let start = state.position
+        while state.position < head {
+            let rows = try connection.execute("kvota_ledger_read", QuotaLedger.readBodies, [.int(state.position), .int(head)])
+            if rows.rowCount == 0 { break }
+            for row in 0..<rows.rowCount {
+                let event = try RecordedEvent(canonicalBytes: rows.bytes(row, 0))
+                fold(event)
+            }
+        }
+        if head - start > 10_000 {
+            logger.info("quota rules state caught up with the log", metadata: ["from": "\(start)", "to": "\(head)"])
+        }
+        state.flatten()
+    }
+
+    /// Folds one stored event (an event outside the vocabulary only moves the position).
+    func fold(_ event: RecordedEvent) {
+        if let domain = try? DomainEvent(stream: event.stream, type: event.type, data: event.data) {
+            state.evolve(domain, position: event.position)
+        } else {
+            state.position = event.position
+        }
+    }
+
+    /// Takes in the events a committed append accepted.
+    func commit(_ accepted: [(position: Int64, event: DomainEvent)]) {
+        for (position, event) in accepted { state.evolve(event, position: position) }
+        state.flatten()
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import KvotaCore
+import Testing
+
+@testable import KvotaStore
+
+@Suite("Quota rules enforced in the append")
+struct QuotaStoreTests {
+    /// (region, allocated, in_use) rows of the inline projection.
+    static func regionRows(_ store: EventStore) async throws -> [String: (Int64, Int64)] {
+        try await store.pool.withConnection { connection in
+            let rows = try connection.query("SELECT region, allocated, in_use FROM quota_regions WHERE year = 2025")
+            var result: [String: (Int64, Int64)] = [:]
+            for row in 0..<rows.rowCount { result[rows.string(row, 0)] = (rows.int64(row, 1), rows.int64(row, 2)) }
+            return result
+        }
+    }
+
+    @Test("a full lifecycle: ceiling, allocation, application, permits, revocation; projections follow")
+    func lifecycle() async throws {
+        let store = try await TestDatabase.store(rules: .quota)
+        defer { store.shutdown() }
+        let setup = try await store.append([QuotaFixture.ceiling(100), QuotaFixture.allocation("KZ-75", 2)])
+        #expect(setup.allSatisfy { $0.isAccepted })
+        let (application, filing) = QuotaFixture.approvedApplication()
+        #expect(try await store.append(filing).allSatisfy { $0.isAccepted })
+
+        let first = QuotaFixture.permit(application: application, worker: 1)
+        let permits = [first, QuotaFixture.permit(application: application, worker: 2), QuotaFixture.permit(application: application, worker: 3)]
+        let statuses = try await store.append(permits)
+        #expect(statuses[0].isAccepted && statuses[1].isAccepted)
+        guard case .conflict(let conflict) = statuses[2] else {
+            Issue.record("expected quota-exhausted, got \(statuses[2])")
+            return
+        }
+        #expect(conflict.code == "quota-exhausted")
+        #expect(conflict.current == ["region": "KZ-75", "allocated": 2, "inUse": 2, "shortfall": 1])
+        #expect(try await Self.regionRows(store)["KZ-75"]! == (2, 2))
+
+        // Revoking frees the unit; the held permit then goes through.
+        #expect(try await store.append([QuotaFixture.revoke(first.stream)]).allSatisfy { $0.isAccepted })
+        #expect(try await Self.regionRows(store)["KZ-75"]! == (2, 1))
+        #expect(try await store.append([permits[2]]).allSatisfy { $0.isAccepted })
+        #expect(try await Self.regionRows(store)["KZ-75"]! == (2, 2))
+
+        // A bad field is rejected naming it; nothing of it is stored.
+        var bad = QuotaFixture.permit(application: application, worker: 9)
+        bad.data["workerRef"] = "AB12"
+        let refused = try await store.append([bad])
+        guard case .rejected(let rejection) = refused[0] else {
+            Issue.record("expected a rejection, got \(refused[0])")
+            return
+        }
+        #expect(rejection.code == "invalid-field" && rejection.field == "data.workerRef")
+    }
+
+    @Test("writers in two processes racing for the last units of a region never pass its allocation")
+    func racingForLastUnits() async throws {
+        let first = try await TestDatabase.store(rules: .quota)
+        let second = try EventStore(configuration: first.configuration, logger: TestDatabase.logger)
+        defer {
+            first.shutdown()
+            second.shutdown()
+        }
+        let allocation: Int64 = 25
+        _ = try await first.append([QuotaFixture.ceiling(1000), QuotaFixture.allocation("KZ-75", allocation)])
+        let (application, filing) = QuotaFixture.approvedApplication(workers: 1000)
+        _ = try await first.append(filing)
+
+        let attempts = 8 * 10
+        let statuses = try await withThrowingTaskGroup(of: [AppendStatus].self) { group in
+            for writer in 0..<8 {
+                let store = writer % 2 == 0 ? first : second
+                group.addTask {
+                    var statuses: [AppendStatus] = []
+                    for round in 0..<10 {
+                        statuses += try await store.append([QuotaFixture.permit(application: application, worker: writer * 100 + round)])
+                    }
+                    return statuses
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(statuses.count == attempts)
+        #expect(statuses.filter { $0.isAccepted }.count == Int(allocation))
+        #expect(statuses.filter { $0.conflictCode == "quota-exhausted" }.count == attempts - Int(allocation))
+        #expect(try await Self.regionRows(first)["KZ-75"]! == (allocation, allocation))
+        let issued = try await readAll(first, filter: EventFilter(type: "PermitIssued"))
+        #expect(issued.count == Int(allocation))
+    }
+}
