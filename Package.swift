@@ -37,6 +37,8 @@ let package = Package(
             dependencies: ["KvotaCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // The published 2025 history (demo data) and large synthetic histories (benchmarks). Pure.
+        .target(name: "KvotaHistory", dependencies: ["KvotaCore", "KvotaAudit"], swiftSettings: swiftSettings),
         // The PostgreSQL event store over libpq.
         .target(
             name: "KvotaStore",
@@ -83,6 +85,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KvotaCoreTests", dependencies: ["KvotaCore", "KvotaAudit"], swiftSettings: swiftSettings),
+        .testTarget(name: "KvotaHistoryTests", dependencies: ["KvotaHistory", "KvotaCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KvotaStoreTests",
             dependencies: ["KvotaStore", "KvotaCore", "KvotaServer"],

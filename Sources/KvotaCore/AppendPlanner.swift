@@ -30,12 +30,18 @@ public struct LogSnapshot: Sendable {
     public var nextPosition: Int64
     /// The `recordedAt` of this append: the database clock, never before the last one stored.
     public var recordedAt: Timestamp
+    /// The latest `recordedAt` in the log (and, during planning, of the events planned so far).
+    public var lastRecordedAt: Timestamp?
 
-    public init(stored: [UUID: StoredEvent], streams: [String: StreamHead], nextPosition: Int64, recordedAt: Timestamp) {
+    public init(
+        stored: [UUID: StoredEvent], streams: [String: StreamHead], nextPosition: Int64, recordedAt: Timestamp,
+        lastRecordedAt: Timestamp? = nil
+    ) {
         self.stored = stored
         self.streams = streams
         self.nextPosition = nextPosition
         self.recordedAt = recordedAt
+        self.lastRecordedAt = lastRecordedAt
     }
 }
 
@@ -60,7 +66,11 @@ public struct AppendPlanner<Policy: AppendPolicy> {
     }
 
     /// Decides one submitted batch, items in order, each against the state the items before it left.
-    public mutating func plan(_ batch: [ProposedEvent]) -> [AppendStatus] {
+    ///
+    /// With `historical`, items carry their own `meta.recordedAt` (the operator's import of a past
+    /// history): it must not precede the log's last one. Otherwise an item that sets it is refused:
+    /// the server's clock decides.
+    public mutating func plan(_ batch: [ProposedEvent], historical: Bool = false) -> [AppendStatus] {
         var statuses: [AppendStatus] = []
         statuses.reserveCapacity(batch.count)
         // eventId of items of this batch that were not applied, by stream and by id.
@@ -68,7 +78,8 @@ public struct AppendPlanner<Policy: AppendPolicy> {
         var failedIds: Set<UUID> = []
         var batchIds: Set<UUID> = []
         for item in batch {
-            let status = decide(item, failedStream: failedStream, failedIds: failedIds, batchIds: batchIds)
+            let status = decide(
+                item, historical: historical, failedStream: failedStream, failedIds: failedIds, batchIds: batchIds)
             batchIds.insert(item.eventId)
             if !status.isApplied {
                 failedIds.insert(item.eventId)
@@ -80,7 +91,7 @@ public struct AppendPlanner<Policy: AppendPolicy> {
     }
 
     private mutating func decide(
-        _ item: ProposedEvent, failedStream: [String: UUID], failedIds: Set<UUID>, batchIds: Set<UUID>
+        _ item: ProposedEvent, historical: Bool, failedStream: [String: UUID], failedIds: Set<UUID>, batchIds: Set<UUID>
     ) -> AppendStatus {
         if let stored = snapshot.stored[item.eventId] {
             return .duplicate(position: stored.position, version: stored.version)
@@ -89,6 +100,18 @@ public struct AppendPlanner<Policy: AppendPolicy> {
             try item.validateEnvelope()
         } catch {
             return .rejected(Rejection(error))
+        }
+        var recordedAt = snapshot.recordedAt
+        if let given = item.meta.recordedAt {
+            guard historical else {
+                return .rejected(Rejection(code: "invalid-field", message: "meta.recordedAt is set by the server", field: "meta.recordedAt"))
+            }
+            if let last = snapshot.lastRecordedAt, given < last {
+                return .rejected(Rejection(
+                    code: "invalid-field", message: "meta.recordedAt \(given) precedes the log's last recordedAt \(last)",
+                    field: "meta.recordedAt"))
+            }
+            recordedAt = given
         }
         if let cause = item.meta.causationId {
             if failedIds.contains(cause) { return .blocked(by: cause) }
@@ -110,7 +133,7 @@ public struct AppendPlanner<Policy: AppendPolicy> {
 
         let position = snapshot.nextPosition
         var meta = item.meta
-        meta.recordedAt = snapshot.recordedAt
+        meta.recordedAt = recordedAt
         let event = RecordedEvent(
             eventId: item.eventId, stream: item.stream, version: version, position: position, type: item.type,
             data: item.data, meta: meta)
@@ -118,6 +141,7 @@ public struct AppendPlanner<Policy: AppendPolicy> {
         planned.append(PlannedEvent(event: event, scopeRegion: region))
         policy.apply(event)
         snapshot.nextPosition += 1
+        snapshot.lastRecordedAt = max(snapshot.lastRecordedAt ?? recordedAt, recordedAt)
         snapshot.streams[item.stream] = LogSnapshot.StreamHead(version: version, region: region)
         snapshot.stored[item.eventId] = LogSnapshot.StoredEvent(position: position, version: version)
         return .accepted(position: position, version: version)

@@ -7,9 +7,12 @@ struct AppendSubmission: Sendable {
     var events: [ProposedEvent]
     /// `CanonicalJSON.encode(.object(event.data))` for each event, computed before the lock is taken.
     var encodedData: [[UInt8]]
+    /// The operator's import of a past history: events carry their own `recordedAt`.
+    var historical: Bool
 
-    init(_ events: [ProposedEvent]) {
+    init(_ events: [ProposedEvent], historical: Bool = false) {
         self.events = events
+        self.historical = historical
         self.encodedData = events.map { CanonicalJSON.encode(.object($0.data)) }
     }
 }
@@ -59,11 +62,11 @@ enum AppendTransaction {
             let quick = try readSnapshot(connection, submissions, complete: complete)
             let policy = try rules.policy(connection, after: quick)
             var planner = AppendPlanner(snapshot: quick, policy: policy)
-            var statuses = submissions.map { planner.plan($0.events) }
+            var statuses = submissions.map { planner.plan($0.events, historical: $0.historical) }
             if !complete && !statuses.allSatisfy({ $0.allSatisfy(\.isAccepted) }) {
                 // Anything but a clean accept may hide a duplicate the quick read did not look for.
                 planner = AppendPlanner(snapshot: try readSnapshot(connection, submissions, complete: true), policy: policy)
-                statuses = submissions.map { planner.plan($0.events) }
+                statuses = submissions.map { planner.plan($0.events, historical: $0.historical) }
             }
             var encodedData: [UUID: [UInt8]] = [:]
             for submission in submissions {
@@ -74,7 +77,7 @@ enum AppendTransaction {
                 try rules.write(planner.policy, on: connection)
                 try connection.execute(
                     "kvota_advance_head", advanceHead,
-                    [.int(planner.snapshot.nextPosition), .text(planner.snapshot.recordedAt.rfc3339)])
+                    [.int(planner.snapshot.nextPosition), .text((planner.snapshot.lastRecordedAt ?? planner.snapshot.recordedAt).rfc3339)])
                 try connection.execute("kvota_notify", notify, [.int(planner.snapshot.nextPosition - 1)])
             }
             try connection.exec("COMMIT")
@@ -92,7 +95,8 @@ enum AppendTransaction {
         let head = try connection.execute("kvota_lock_head", lockHead)
         let nextPosition = head.int64(0, 0)
         let now = head.timestamp(0, 2)
-        let recordedAt = max(now, head.optionalTimestamp(0, 1) ?? now)
+        let last = head.optionalTimestamp(0, 1)
+        let recordedAt = max(now, last ?? now)
 
         var batchIds: Set<UUID> = []
         var ids: Set<UUID> = []
@@ -123,7 +127,8 @@ enum AppendTransaction {
                 heads[rows.string(row, 0)] = .init(version: rows.int64(row, 1), region: rows.optionalString(row, 2))
             }
         }
-        return LogSnapshot(stored: stored, streams: heads, nextPosition: nextPosition, recordedAt: recordedAt)
+        return LogSnapshot(
+            stored: stored, streams: heads, nextPosition: nextPosition, recordedAt: recordedAt, lastRecordedAt: last)
     }
 
     /// Streams the rows to COPY in chunks, so that PostgreSQL parses one chunk while the next is encoded.

@@ -46,8 +46,12 @@ public final class EventStore: Sendable {
     /// When it throws, nothing of the batch was applied, or (`connection-lost`) the outcome is
     /// unknown and the same batch may be sent again: eventIds make the retry safe.
     public func append(_ events: [ProposedEvent]) async throws -> [AppendStatus] {
-        if events.isEmpty { return [] }
-        return try await queue.append(AppendSubmission(events))
+        try await appendSubmission(AppendSubmission(events))
+    }
+
+    func appendSubmission(_ submission: AppendSubmission) async throws -> [AppendStatus] {
+        if submission.events.isEmpty { return [] }
+        return try await queue.append(submission)
     }
 
     /// Stops the pool and the listener; calls in flight finish.

@@ -43,4 +43,9 @@ final class PGResult: @unchecked Sendable {
     func optionalTimestamp(_ row: Int, _ column: Int) -> Timestamp? { isNull(row, column) ? nil : timestamp(row, column) }
 
     func bool(_ row: Int, _ column: Int) -> Bool { bytes(row, column).first == 1 }
+
+    /// A `double precision` column.
+    func optionalDouble(_ row: Int, _ column: Int) -> Double? {
+        isNull(row, column) ? nil : Double(bitPattern: UInt64(bitPattern: int64(row, column)))
+    }
 }

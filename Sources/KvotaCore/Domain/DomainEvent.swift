@@ -6,6 +6,13 @@ public struct CeilingSet: Sendable, Hashable {
     public var percent: Double?
     public var laborForce: Int64?
     public var basis: String
+
+    public init(units: Int64, percent: Double? = nil, laborForce: Int64? = nil, basis: String) {
+        self.units = units
+        self.percent = percent
+        self.laborForce = laborForce
+        self.basis = basis
+    }
 }
 
 /// `AllocationSet`: a region's share of the ceiling.

@@ -25,6 +25,13 @@ public struct UsageKey: Sendable, Hashable, Comparable {
     public var country: CountryCode
     public var sector: OKEDSection
 
+    public init(region: Region, category: PermitCategory, country: CountryCode, sector: OKEDSection) {
+        self.region = region
+        self.category = category
+        self.country = country
+        self.sector = sector
+    }
+
     public static func < (lhs: UsageKey, rhs: UsageKey) -> Bool {
         (lhs.region.rawValue, lhs.category.rawValue, lhs.country.code, lhs.sector.letter)
             < (rhs.region.rawValue, rhs.category.rawValue, rhs.country.code, rhs.sector.letter)

@@ -22,7 +22,7 @@ public struct QuotaPolicy: AppendPolicy {
         } catch {
             return .rejected(error)
         }
-        let context = DecisionContext(meta: event.meta, recordedAt: recordedAt)
+        let context = DecisionContext(meta: event.meta, recordedAt: event.meta.recordedAt ?? recordedAt)
         if let refusal = state.decide(domain, context: context) { return refusal }
         pending = (event.eventId, domain)
         return nil

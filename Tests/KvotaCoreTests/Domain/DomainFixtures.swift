@@ -252,6 +252,11 @@ struct QuotaWorld {
         accept(try DomainFixtures.approveApplication(app), DomainFixtures.asRegion(region), sourceLocation: sourceLocation)
     }
 
+    /// The active permit of fixture worker `n` in `year`, as the state indexes it.
+    func activePermit(ofWorker n: Int, year: Int64) -> UUID? {
+        state.activeWorkers.entries.first { $0.key.worker.hex == DomainFixtures.worker(n) && $0.key.year == year }?.value
+    }
+
     /// Active permits of `region` counted against `key`, from the permit records.
     func activePermits(_ region: Region, _ key: QuotaKey = DomainFixtures.quota) -> Int64 {
         Int64(
