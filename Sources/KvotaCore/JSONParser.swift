@@ -29,7 +29,17 @@ public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int = 0) {
+        self.bytes = bytes
+        self.index = index
+    }
+
+    /// Parses one value starting at `offset` (no surrounding whitespace); returns it and the offset after it.
+    static func value(in buffer: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONError) -> (JSONValue, Int) {
+        var parser = JSONParser(buffer, at: offset)
+        let value = try parser.parseValue(depth: 0)
+        return (value, parser.index)
+    }
 
     private func error(_ message: String) -> JSONError { JSONError(message: message, offset: index) }
 

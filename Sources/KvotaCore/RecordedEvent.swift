@@ -74,6 +74,10 @@ public struct RecordedEvent: Sendable, Hashable {
 
     /// Parses canonical bytes as stored.
     public init(canonicalBytes: UnsafeBufferPointer<UInt8>) throws {
+        if let event = CanonicalEventDecoder.decode(canonicalBytes) {
+            self = event
+            return
+        }
         guard case .object(let json) = try JSONParser.parse(canonicalBytes) else {
             throw EnvelopeError(field: "event", message: "must be a JSON object")
         }

@@ -1,0 +1,87 @@
+import Foundation
+
+/// Reads an event back from canonical bytes in the exact layout `CanonicalEvent.write` produces
+/// (envelope and meta members in canonical order, no extra meta members), without building the
+/// envelope and meta as JSON objects. Returns nil when the bytes are laid out any other way; the
+/// general reader then decides (and names what is wrong, if anything is).
+enum CanonicalEventDecoder {
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> RecordedEvent? {
+        var reader = Reader(bytes: bytes)
+        guard reader.literal(#"{"data":"#), case .object(let data)? = reader.value(),
+            reader.literal(#","eventId":"#), let eventId = reader.uuid(),
+            reader.literal(#","meta":{"actor":"#), case .string(let actor)? = reader.value(),
+            reader.literal(#","causationId":"#), let causation = reader.optionalUUID(),
+            reader.literal(#","deviceId":"#), let deviceId = reader.optionalString(),
+            reader.literal(#","occurredAt":"#), let occurredAt = reader.timestamp(),
+            reader.literal(#","recordedAt":"#), let recordedAt = reader.optionalTimestamp(),
+            reader.literal(#","region":"#), let region = reader.optionalString(),
+            reader.literal(#","role":"#), case .string(let role)? = reader.value(),
+            reader.literal(#"},"position":"#), case .int(let position)? = reader.value(), position >= 0,
+            reader.literal(#","stream":"#), case .string(let stream)? = reader.value(),
+            reader.literal(#","type":"#), case .string(let type)? = reader.value(),
+            reader.literal(#","version":"#), case .int(let version)? = reader.value(), version >= 0,
+            reader.literal("}"), reader.index == bytes.count
+        else { return nil }
+        let meta = EventMetadata(
+            actor: actor, role: role, region: region, deviceId: deviceId, occurredAt: occurredAt, recordedAt: recordedAt,
+            causationId: causation)
+        return RecordedEvent(
+            eventId: eventId, stream: stream, version: version, position: position, type: type, data: data, meta: meta)
+    }
+
+    private struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+
+        mutating func literal(_ text: StaticString) -> Bool {
+            let count = text.utf8CodeUnitCount
+            guard index + count <= bytes.count else { return false }
+            for offset in 0..<count where bytes[index + offset] != text.utf8Start[offset] { return false }
+            index += count
+            return true
+        }
+
+        mutating func value() -> JSONValue? {
+            guard let (value, end) = try? JSONParser.value(in: bytes, at: index) else { return nil }
+            index = end
+            return value
+        }
+
+        mutating func null() -> Bool { literal("null") }
+
+        /// A quoted canonical UUID.
+        mutating func uuid() -> UUID? {
+            guard index + 38 <= bytes.count, bytes[index] == 0x22, bytes[index + 37] == 0x22 else { return nil }
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<(index + 37)]), as: UTF8.self)
+            guard let id = UUID(text: text) else { return nil }
+            index += 38
+            return id
+        }
+
+        /// `.some(nil)` for null, `.some(id)` for a UUID, nil for anything else.
+        mutating func optionalUUID() -> UUID?? {
+            if null() { return .some(nil) }
+            return uuid().map { .some($0) }
+        }
+
+        mutating func optionalString() -> String?? {
+            if null() { return .some(nil) }
+            guard case .string(let text)? = value() else { return nil }
+            return .some(text)
+        }
+
+        /// A quoted canonical timestamp (27 characters).
+        mutating func timestamp() -> Timestamp? {
+            guard index + 29 <= bytes.count, bytes[index] == 0x22, bytes[index + 28] == 0x22,
+                let time = Timestamp.parse(rfc3339: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<(index + 28)]))
+            else { return nil }
+            index += 29
+            return time
+        }
+
+        mutating func optionalTimestamp() -> Timestamp?? {
+            if null() { return .some(nil) }
+            return timestamp().map { .some($0) }
+        }
+    }
+}
