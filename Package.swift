@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "KvotaServer",
             dependencies: [
-                "KvotaCore", "KvotaStore",
+                "KvotaCore", "KvotaStore", "KvotaAudit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -85,7 +85,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KvotaCoreTests", dependencies: ["KvotaCore", "KvotaAudit"], swiftSettings: swiftSettings),
-        .testTarget(name: "KvotaHistoryTests", dependencies: ["KvotaHistory", "KvotaCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KvotaHistoryTests", dependencies: ["KvotaHistory", "KvotaCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KvotaStoreTests",
             dependencies: ["KvotaStore", "KvotaCore", "KvotaServer"],

@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 
 /// Event ids the server derives instead of generating, so that several servers recording the same
 /// fact store it once (the contract's expiry events): UUIDv5 (RFC 9562) of `<stream>/<type>` in

@@ -1,5 +1,5 @@
-public import KvotaCore
 import Crypto
+public import KvotaCore
 
 /// RFC 6962 hashing: leaf = SHA-256(0x00 || canonical bytes), node = SHA-256(0x01 || left || right).
 public enum MerkleHash {

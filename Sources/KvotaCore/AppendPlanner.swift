@@ -104,19 +104,25 @@ public struct AppendPlanner<Policy: AppendPolicy> {
         var recordedAt = snapshot.recordedAt
         if let given = item.meta.recordedAt {
             guard historical else {
-                return .rejected(Rejection(code: "invalid-field", message: "meta.recordedAt is set by the server", field: "meta.recordedAt"))
+                return .rejected(
+                    Rejection(
+                        code: "invalid-field", message: "meta.recordedAt is set by the server", field: "meta.recordedAt"
+                    ))
             }
             if let last = snapshot.lastRecordedAt, given < last {
-                return .rejected(Rejection(
-                    code: "invalid-field", message: "meta.recordedAt \(given) precedes the log's last recordedAt \(last)",
-                    field: "meta.recordedAt"))
+                return .rejected(
+                    Rejection(
+                        code: "invalid-field",
+                        message: "meta.recordedAt \(given) precedes the log's last recordedAt \(last)",
+                        field: "meta.recordedAt"))
             }
             recordedAt = given
         }
         if let cause = item.meta.causationId {
             if failedIds.contains(cause) { return .blocked(by: cause) }
             if snapshot.stored[cause] == nil {
-                let message = batchIds.contains(cause)
+                let message =
+                    batchIds.contains(cause)
                     ? "causationId \(cause.lowercased) names an item that is not applied"
                     : "causationId \(cause.lowercased) is neither an earlier item of this batch nor a stored event"
                 return .rejected(Rejection(code: "unknown-cause", message: message, field: "causationId"))
@@ -137,7 +143,8 @@ public struct AppendPlanner<Policy: AppendPolicy> {
         let event = RecordedEvent(
             eventId: item.eventId, stream: item.stream, version: version, position: position, type: item.type,
             data: item.data, meta: meta)
-        let region = head.map(\.region) ?? StreamName.scopeRegion(stream: item.stream, firstEventData: .object(item.data))
+        let region =
+            head.map(\.region) ?? StreamName.scopeRegion(stream: item.stream, firstEventData: .object(item.data))
         planned.append(PlannedEvent(event: event, scopeRegion: region))
         policy.apply(event)
         snapshot.nextPosition += 1

@@ -23,7 +23,8 @@ enum CanonicalEventDecoder {
             reader.literal("}"), reader.index == bytes.count
         else { return nil }
         let meta = EventMetadata(
-            actor: actor, role: role, region: region, deviceId: deviceId, occurredAt: occurredAt, recordedAt: recordedAt,
+            actor: actor, role: role, region: region, deviceId: deviceId, occurredAt: occurredAt,
+            recordedAt: recordedAt,
             causationId: causation)
         return RecordedEvent(
             eventId: eventId, stream: stream, version: version, position: position, type: type, data: data, meta: meta)

@@ -63,9 +63,15 @@ public struct RecordedEvent: Sendable, Hashable {
         guard case .int(let position)? = json["position"], position >= 0 else {
             throw EnvelopeError(field: "position", message: "must be a non-negative integer")
         }
-        guard case .string(let type)? = json["type"] else { throw EnvelopeError(field: "type", message: "must be a string") }
-        guard case .object(let data)? = json["data"] else { throw EnvelopeError(field: "data", message: "must be an object") }
-        guard case .object(let meta)? = json["meta"] else { throw EnvelopeError(field: "meta", message: "must be an object") }
+        guard case .string(let type)? = json["type"] else {
+            throw EnvelopeError(field: "type", message: "must be a string")
+        }
+        guard case .object(let data)? = json["data"] else {
+            throw EnvelopeError(field: "data", message: "must be an object")
+        }
+        guard case .object(let meta)? = json["meta"] else {
+            throw EnvelopeError(field: "meta", message: "must be an object")
+        }
         self.init(
             eventId: eventId, stream: stream, version: version, position: position, type: type, data: data,
             meta: try EventMetadata(json: meta)

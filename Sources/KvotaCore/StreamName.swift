@@ -14,7 +14,8 @@ public enum StreamName {
             bytes[(hyphen + 1)...].allSatisfy({ isIdentifierByte($0) })
         else {
             throw EnvelopeError(
-                field: "stream", message: "must be <category>-<id>: lowercase letters, '-', then letters, digits and '-'"
+                field: "stream",
+                message: "must be <category>-<id>: lowercase letters, '-', then letters, digits and '-'"
             )
         }
     }
@@ -42,7 +43,8 @@ public enum StreamName {
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
             || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
     }
 

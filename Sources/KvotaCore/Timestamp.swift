@@ -7,7 +7,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public init(microsecondsSinceEpoch: Int64) { self.microseconds = microsecondsSinceEpoch }
 
     /// PostgreSQL's binary `timestamptz`: microseconds since 2000-01-01T00:00:00Z.
-    public init(postgresMicroseconds: Int64) { self.microseconds = postgresMicroseconds + Timestamp.postgresEpochOffset }
+    public init(postgresMicroseconds: Int64) {
+        self.microseconds = postgresMicroseconds + Timestamp.postgresEpochOffset
+    }
     public var postgresMicroseconds: Int64 { microseconds - Timestamp.postgresEpochOffset }
     static let postgresEpochOffset: Int64 = 946_684_800_000_000
 

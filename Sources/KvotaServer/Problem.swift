@@ -18,7 +18,8 @@ struct Problem: Error, Sendable {
 }
 
 extension Response {
-    static func json(status: HTTPResponse.Status, _ text: String, contentType: String = "application/json") -> Response {
+    static func json(status: HTTPResponse.Status, _ text: String, contentType: String = "application/json") -> Response
+    {
         Response(
             status: status, headers: [.contentType: contentType],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

@@ -15,6 +15,8 @@ public struct ServerConfiguration: Sendable {
     public var poolSize: Int
     /// `KVOTA_MAX_EVENTS_PER_TRANSACTION`: most events one group commit takes (default 10,000).
     public var maxEventsPerTransaction: Int = 10_000
+    /// `KVOTA_EXPIRY_SWEEP_SECONDS`: how often expired permits are recorded (default 60; 0 turns it off).
+    public var expirySweepSeconds: Int = 60
 
     public init(
         databaseURL: String? = nil, host: String = "127.0.0.1", port: Int = 8080,
@@ -38,6 +40,13 @@ public struct ServerConfiguration: Sendable {
         if let value = try positiveInteger("KVOTA_DB_POOL_SIZE", environment) { configuration.poolSize = value }
         if let value = try positiveInteger("KVOTA_MAX_EVENTS_PER_TRANSACTION", environment) {
             configuration.maxEventsPerTransaction = value
+        }
+        if let text = environment["KVOTA_EXPIRY_SWEEP_SECONDS"], !text.isEmpty {
+            guard let value = Int(text), value >= 0 else {
+                throw ConfigurationError(
+                    key: "KVOTA_EXPIRY_SWEEP_SECONDS", message: "must be 0 or a positive integer, got \(text)")
+            }
+            configuration.expirySweepSeconds = value
         }
         return configuration
     }
@@ -70,7 +79,9 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// `/var/lib/kvota` as root; else `$XDG_DATA_HOME/kvota` or `~/.local/share/kvota`.
-    public static func defaultDataDirectory(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func defaultDataDirectory(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String
+    {
         if geteuid() == 0 { return "/var/lib/kvota" }
         if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return xdg + "/kvota" }
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share/kvota"

@@ -76,14 +76,17 @@ final class AppendQueue: Sendable {
                     return try AppendTransaction.run(on: connection, submissions: submissions, rules: EnvelopeRules())
                 case .quota:
                     // Most of a catch-up happens before the lock; under it only what came meanwhile.
-                    try ledger.catchUp(connection, through: try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0))
-                    return try AppendTransaction.run(on: connection, submissions: submissions, rules: QuotaRules(ledger: ledger))
+                    try ledger.catchUp(
+                        connection, through: try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0))
+                    return try AppendTransaction.run(
+                        on: connection, submissions: submissions, rules: QuotaRules(ledger: ledger))
                 }
             }
             for (pending, result) in zip(group, statuses) { pending.continuation.resume(returning: result) }
         } catch let error as StoreError where error.code == .queryFailed && group.count > 1 {
             // One submission may have made the shared transaction fail: give each its own.
-            logger.warning("a group append failed; retrying its submissions one by one", metadata: ["error": "\(error)"])
+            logger.warning(
+                "a group append failed; retrying its submissions one by one", metadata: ["error": "\(error)"])
             for pending in group { await commit([pending]) }
         } catch {
             for pending in group { pending.continuation.resume(throwing: error) }

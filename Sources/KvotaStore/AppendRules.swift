@@ -33,7 +33,7 @@ struct QuotaRules: AppendRules {
 
     func policy(_ connection: PGConnection, after snapshot: LogSnapshot) throws -> QuotaPolicy {
         try ledger.catchUp(connection, through: snapshot.nextPosition - 1)
-        return QuotaPolicy(state: ledger.state, recordedAt: snapshot.recordedAt)
+        return QuotaPolicy(state: ledger.read { $0 }, recordedAt: snapshot.recordedAt)
     }
 
     func write(_ policy: QuotaPolicy, on connection: PGConnection) throws {

@@ -22,7 +22,8 @@ struct AppendSubmission: Sendable {
 enum AppendTransaction {
     static let notifyChannel = "kvota_events"
 
-    static let lockHead = "SELECT next_position, last_recorded_at, clock_timestamp() FROM log_head WHERE id = 1 FOR UPDATE"
+    static let lockHead =
+        "SELECT next_position, last_recorded_at, clock_timestamp() FROM log_head WHERE id = 1 FOR UPDATE"
     static let findEvents = "SELECT event_id, position, version FROM events WHERE event_id = ANY($1::uuid[])"
     static let streamHeads = """
         SELECT s.stream, e.version, e.region FROM unnest($1::text[]) AS s(stream)
@@ -65,19 +66,25 @@ enum AppendTransaction {
             var statuses = submissions.map { planner.plan($0.events, historical: $0.historical) }
             if !complete && !statuses.allSatisfy({ $0.allSatisfy(\.isAccepted) }) {
                 // Anything but a clean accept may hide a duplicate the quick read did not look for.
-                planner = AppendPlanner(snapshot: try readSnapshot(connection, submissions, complete: true), policy: policy)
+                planner = AppendPlanner(
+                    snapshot: try readSnapshot(connection, submissions, complete: true), policy: policy)
                 statuses = submissions.map { planner.plan($0.events, historical: $0.historical) }
             }
             var encodedData: [UUID: [UInt8]] = [:]
             for submission in submissions {
-                for (event, data) in zip(submission.events, submission.encodedData) { encodedData[event.eventId] = data }
+                for (event, data) in zip(submission.events, submission.encodedData) {
+                    encodedData[event.eventId] = data
+                }
             }
             if !planner.planned.isEmpty {
                 try copyRows(connection, planner.planned, encodedData)
                 try rules.write(planner.policy, on: connection)
                 try connection.execute(
                     "kvota_advance_head", advanceHead,
-                    [.int(planner.snapshot.nextPosition), .text((planner.snapshot.lastRecordedAt ?? planner.snapshot.recordedAt).rfc3339)])
+                    [
+                        .int(planner.snapshot.nextPosition),
+                        .text((planner.snapshot.lastRecordedAt ?? planner.snapshot.recordedAt).rfc3339),
+                    ])
                 try connection.execute("kvota_notify", notify, [.int(planner.snapshot.nextPosition - 1)])
             }
             try connection.exec("COMMIT")
@@ -132,7 +139,9 @@ enum AppendTransaction {
     }
 
     /// Streams the rows to COPY in chunks, so that PostgreSQL parses one chunk while the next is encoded.
-    private static func copyRows(_ connection: PGConnection, _ planned: [PlannedEvent], _ encodedData: [UUID: [UInt8]]) throws {
+    private static func copyRows(_ connection: PGConnection, _ planned: [PlannedEvent], _ encodedData: [UUID: [UInt8]])
+        throws
+    {
         let rowsPerChunk = 128
         var index = 0
         var copy = CopyEncoder(capacity: rowsPerChunk * 1024)
@@ -147,7 +156,8 @@ enum AppendTransaction {
                 let event = item.event
                 body.removeAll(keepingCapacity: true)
                 CanonicalEvent.write(
-                    data: encodedData[event.eventId]!, eventId: event.eventId, meta: event.meta, position: event.position,
+                    data: encodedData[event.eventId]!, eventId: event.eventId, meta: event.meta,
+                    position: event.position,
                     stream: event.stream, type: event.type, version: event.version, to: &body)
                 copy.beginRow(fields: 9)
                 copy.int64(event.position)

@@ -44,6 +44,10 @@ struct CopyEncoder {
     /// The trailer; the encoder's bytes are then complete.
     mutating func finish() { appendInt16(-1) }
 
-    private mutating func appendInt32(_ value: Int32) { withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) } }
-    private mutating func appendInt16(_ value: Int16) { withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) } }
+    private mutating func appendInt32(_ value: Int32) {
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+    private mutating func appendInt16(_ value: Int16) {
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+    }
 }

@@ -44,7 +44,9 @@ public struct EmbeddedPostgres: Sendable {
     /// The connection string of the running cluster's Kvota database.
     public var conninfo: String {
         get throws(StoreError) {
-            guard let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            guard let text = try? String(contentsOfFile: portFile, encoding: .utf8),
+                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            else {
                 throw StoreError(.unavailable, "the embedded PostgreSQL under \(directory) was never started")
             }
             return ConnectionString.conninfo([
@@ -58,26 +60,33 @@ public struct EmbeddedPostgres: Sendable {
     @discardableResult
     public func start() throws(StoreError) -> String {
         guard let bin = EmbeddedPostgres.binDirectory() else {
-            throw StoreError(.unavailable, "PostgreSQL server binaries not found: install postgresql or set KVOTA_PG_BIN_DIR")
+            throw StoreError(
+                .unavailable, "PostgreSQL server binaries not found: install postgresql or set KVOTA_PG_BIN_DIR")
         }
-        guard database.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }) else {
-            throw StoreError(.badConnectionString, "database name \(database) must be lowercase letters, digits and '_'")
+        guard database.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F })
+        else {
+            throw StoreError(
+                .badConnectionString, "database name \(database) must be lowercase letters, digits and '_'")
         }
         try prepareDirectories()
         if !FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") {
-            try owner(["\(bin)/initdb", "-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"], "initdb")
+            try owner(
+                ["\(bin)/initdb", "-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"],
+                "initdb")
         }
         if try !isRunning(bin: bin) {
             let port = try choosePort()
-            try owner([
-                "\(bin)/pg_ctl", "-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "-o",
-                "-k \(socketDirectory) -p \(port) " + EmbeddedPostgres.serverSettings,
-                "start",
-            ], "pg_ctl start")
+            try owner(
+                [
+                    "\(bin)/pg_ctl", "-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "-o",
+                    "-k \(socketDirectory) -p \(port) " + EmbeddedPostgres.serverSettings,
+                    "start",
+                ], "pg_ctl start")
         }
         let admin = try ConnectionString.replacingDatabase(in: conninfo, with: "postgres")
         let connection = try PGConnection(conninfo: admin)
-        let exists = try connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [.text(database)]).rowCount > 0
+        let exists =
+            try connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [.text(database)]).rowCount > 0
         if !exists {
             try connection.exec("CREATE DATABASE \(database)")  // checked above: [a-z0-9_]+
         }
@@ -108,7 +117,8 @@ public struct EmbeddedPostgres: Sendable {
     private func owner(_ arguments: [String], _ what: String) throws(StoreError) {
         let status = try ProcessRunner.run(asOwner(arguments), log: logFile)
         guard status == 0 else {
-            let tail = (try? String(contentsOfFile: logFile, encoding: .utf8))?.split(separator: "\n").suffix(8)
+            let tail =
+                (try? String(contentsOfFile: logFile, encoding: .utf8))?.split(separator: "\n").suffix(8)
                 .joined(separator: "\n") ?? ""
             throw StoreError(.unavailable, "\(what) failed with status \(status) (log \(logFile)):\n\(tail)")
         }
@@ -162,7 +172,9 @@ public struct EmbeddedPostgres: Sendable {
         defer { close(fd) }
         var address = loopback(port: 0)
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else { return nil }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -180,7 +192,9 @@ public struct EmbeddedPostgres: Sendable {
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = loopback(port: port)
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         } == 0
     }
 

@@ -62,7 +62,8 @@ extension EventStore {
         return try await pool.withConnection { connection in
             try connection.exec("BEGIN")
             do {
-                let head = try connection.query("SELECT next_position - 1 FROM log_head WHERE id = 1 FOR UPDATE").int64(0, 0)
+                let head = try connection.query("SELECT next_position - 1 FROM log_head WHERE id = 1 FOR UPDATE").int64(
+                    0, 0)
                 try ledger.catchUp(connection, through: head)
                 try connection.exec("DELETE FROM quota_ceilings; DELETE FROM quota_regions; DELETE FROM quota_usage")
                 let everything = QuotaProjectionWriter.everything(in: ledger.state)
@@ -95,7 +96,8 @@ extension EventStore {
             "SELECT units, percent, labor_force, basis FROM quota_ceilings WHERE year = $1 AND line = $2", parameters)
         if ceiling.rowCount == 1 {
             book.ceiling = CeilingSet(
-                units: ceiling.int64(0, 0), percent: ceiling.optionalDouble(0, 1), laborForce: ceiling.optionalInt64(0, 2),
+                units: ceiling.int64(0, 0), percent: ceiling.optionalDouble(0, 1),
+                laborForce: ceiling.optionalInt64(0, 2),
                 basis: ceiling.string(0, 3))
         }
         let regions = try connection.query(
@@ -106,12 +108,15 @@ extension EventStore {
             book.inUse[region] = regions.int64(row, 2)
         }
         let usage = try connection.query(
-            "SELECT region, category, country, sector, active FROM quota_usage WHERE year = $1 AND line = $2", parameters)
+            "SELECT region, category, country, sector, active FROM quota_usage WHERE year = $1 AND line = $2",
+            parameters)
         for row in 0..<usage.rowCount {
-            guard let region = Region(rawValue: usage.string(row, 0)), let category = PermitCategory(rawValue: usage.string(row, 1)),
+            guard let region = Region(rawValue: usage.string(row, 0)),
+                let category = PermitCategory(rawValue: usage.string(row, 1)),
                 let country = CountryCode(usage.string(row, 2)), let sector = OKEDSection(usage.string(row, 3))
             else { continue }
-            book.usage[UsageKey(region: region, category: category, country: country, sector: sector)] = usage.int64(row, 4)
+            book.usage[UsageKey(region: region, category: category, country: country, sector: sector)] = usage.int64(
+                row, 4)
         }
         return book
     }

@@ -32,8 +32,10 @@ extension EventStore {
             } else {
                 rows = try connection.query(
                     EventStore.readFiltered,
-                    [.int(after), .int(limit), .optional(filter.stream), .optional(filter.type),
-                     .optional(filter.visibleToRegion)])
+                    [
+                        .int(after), .int(limit), .optional(filter.stream), .optional(filter.type),
+                        .optional(filter.visibleToRegion),
+                    ])
             }
             let entries = try EventStore.decode(rows)
             let next = entries.last?.position ?? after
@@ -46,7 +48,8 @@ extension EventStore {
         let limit = min(max(limit, 1), EventStore.maxPageSize)
         return try await pool.withConnection { connection in
             try EventStore.decode(
-                connection.execute("kvota_read_stream", EventStore.readStream, [.text(stream), .int(fromVersion), .int(limit)]))
+                connection.execute(
+                    "kvota_read_stream", EventStore.readStream, [.text(stream), .int(fromVersion), .int(limit)]))
         }
     }
 
@@ -57,7 +60,9 @@ extension EventStore {
 
     /// The whole log from `after` to the head as it is when each page is read, page by page, with the
     /// next page already being read while the caller works on the current one (rebuilds, replays).
-    public func scan(after: Int64? = nil, pageSize: Int = EventStore.maxPageSize, filter: EventFilter = .all) -> PageScan {
+    public func scan(after: Int64? = nil, pageSize: Int = EventStore.maxPageSize, filter: EventFilter = .all)
+        -> PageScan
+    {
         PageScan(store: self, after: after, pageSize: pageSize, filter: filter)
     }
 

@@ -1,3 +1,4 @@
+public import Foundation
 public import KvotaCore
 public import Logging
 
@@ -52,6 +53,21 @@ public final class EventStore: Sendable {
     func appendSubmission(_ submission: AppendSubmission) async throws -> [AppendStatus] {
         if submission.events.isEmpty { return [] }
         return try await queue.append(submission)
+    }
+
+    /// The permits the server should record as expired on `today` (Asia/Almaty): active, with their
+    /// last valid day before it. Read from the quota rules' state as of this process's last append
+    /// (another process's later revocation makes the expiry a conflict, which the sweep ignores).
+    public func expiryCandidates(on today: CalendarDate) async throws -> [UUID] {
+        let (ledger, pool) = (queue.ledger, pool)
+        if ledger.read({ $0.position }) < 0 {
+            // A fresh process: fold the log first, as the first append would.
+            try await pool.withConnection { connection in
+                try ledger.catchUp(
+                    connection, through: try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0))
+            }
+        }
+        return ledger.read { $0.expiredPermits(on: today) }
     }
 
     /// Stops the pool and the listener; calls in flight finish.

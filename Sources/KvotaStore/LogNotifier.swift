@@ -81,7 +81,9 @@ final class LogNotifier: Sendable {
                     wake { _ in true }
                 }
             } catch {
-                if connection != nil { logger.warning("lost the LISTEN connection; reconnecting", metadata: ["error": "\(error)"]) }
+                if connection != nil {
+                    logger.warning("lost the LISTEN connection; reconnecting", metadata: ["error": "\(error)"])
+                }
                 connection = nil
                 wake { $0.deadline <= ContinuousClock.now }
                 Thread.sleep(forTimeInterval: backoff)

@@ -17,7 +17,8 @@ final class PGConnection: @unchecked Sendable {
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = PGConnection.trimmed(PQerrorMessage(handle))
             PQfinish(handle)
-            throw StoreError(.unavailable, "cannot connect to PostgreSQL (\(PGConnection.redacted(conninfo))): \(message)")
+            throw StoreError(
+                .unavailable, "cannot connect to PostgreSQL (\(PGConnection.redacted(conninfo))): \(message)")
         }
         self.handle = handle
         self.conninfo = conninfo
@@ -32,7 +33,8 @@ final class PGConnection: @unchecked Sendable {
         guard let options = PQconninfoParse(conninfo, &errorMessage) else {
             let message = errorMessage.map { trimmed($0) } ?? "unparseable"
             if let errorMessage { PQfreemem(errorMessage) }
-            throw StoreError(.badConnectionString, "KVOTA_DATABASE_URL is not a valid libpq connection string: \(message)")
+            throw StoreError(
+                .badConnectionString, "KVOTA_DATABASE_URL is not a valid libpq connection string: \(message)")
         }
         PQconninfoFree(options)
     }
@@ -178,7 +180,9 @@ final class PGConnection: @unchecked Sendable {
         let ready = poll(&descriptor, 1, Int32(timeout * 1000))
         if ready > 0 {
             if PQconsumeInput(handle) == 0 || isBroken {
-                throw StoreError(.connectionLost, "the listening connection to PostgreSQL was lost: \(PGConnection.trimmed(PQerrorMessage(handle)))")
+                throw StoreError(
+                    .connectionLost,
+                    "the listening connection to PostgreSQL was lost: \(PGConnection.trimmed(PQerrorMessage(handle)))")
             }
             payloads = drainNotifications()
         }

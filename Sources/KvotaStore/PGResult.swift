@@ -40,7 +40,9 @@ final class PGResult: @unchecked Sendable {
 
     func timestamp(_ row: Int, _ column: Int) -> Timestamp { Timestamp(postgresMicroseconds: int64(row, column)) }
 
-    func optionalTimestamp(_ row: Int, _ column: Int) -> Timestamp? { isNull(row, column) ? nil : timestamp(row, column) }
+    func optionalTimestamp(_ row: Int, _ column: Int) -> Timestamp? {
+        isNull(row, column) ? nil : timestamp(row, column)
+    }
 
     func bool(_ row: Int, _ column: Int) -> Bool { bytes(row, column).first == 1 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import KvotaCore
 import Logging
 
@@ -8,18 +9,32 @@ import Logging
 /// process decides against the whole log, and a new process rebuilds it by reading the log. Only the
 /// process's single writer touches it.
 final class QuotaLedger: @unchecked Sendable {
+    /// Changed only by the writer, under `lock`; read elsewhere only through ``read(_:)``.
     private(set) var state = QuotaState()
+    private let lock = NSLock()
     private let logger: Logger
 
     init(logger: Logger) { self.logger = logger }
 
-    static let readBodies = "SELECT body FROM events WHERE position > $1 AND position <= $2 ORDER BY position LIMIT 10000"
+    static let readBodies =
+        "SELECT body FROM events WHERE position > $1 AND position <= $2 ORDER BY position LIMIT 10000"
 
-    /// Folds the events after the ledger's position up to `head` (inclusive).
+    /// Runs `body` on the state while the writer cannot change it (the expiry sweep's scan).
+    func read<T>(_ body: (QuotaState) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(state)
+    }
+
+    /// Folds the events after the ledger's position up to `head` (inclusive), then folds the maps'
+    /// overlays into their bases (cheap here: no transaction holds a copy of the state).
     func catchUp(_ connection: PGConnection, through head: Int64) throws {
+        lock.lock()
+        defer { lock.unlock() }
         let start = state.position
         while state.position < head {
-            let rows = try connection.execute("kvota_ledger_read", QuotaLedger.readBodies, [.int(state.position), .int(head)])
+            let rows = try connection.execute(
+                "kvota_ledger_read", QuotaLedger.readBodies, [.int(state.position), .int(head)])
             if rows.rowCount == 0 { break }
             for row in 0..<rows.rowCount {
                 let event = try RecordedEvent(canonicalBytes: rows.bytes(row, 0))
@@ -41,9 +56,11 @@ final class QuotaLedger: @unchecked Sendable {
         }
     }
 
-    /// Takes in the events a committed append accepted.
+    /// Takes in the events a committed append accepted. (No flatten here: the transaction's copy of
+    /// the state is still alive, and folding into a shared base would copy it whole.)
     func commit(_ accepted: [(position: Int64, event: DomainEvent)]) {
+        lock.lock()
+        defer { lock.unlock() }
         for (position, event) in accepted { state.evolve(event, position: position) }
-        state.flatten()
     }
 }

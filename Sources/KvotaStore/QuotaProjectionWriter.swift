@@ -55,7 +55,9 @@ enum QuotaProjectionWriter {
         var all = Touched()
         for (key, book) in state.books {
             if book.ceiling != nil { all.ceilings.insert(key) }
-            for region in Set(book.allocations.keys).union(book.inUse.keys) { all.regions.insert(RegionRow(key: key, region: region)) }
+            for region in Set(book.allocations.keys).union(book.inUse.keys) {
+                all.regions.insert(RegionRow(key: key, region: region))
+            }
             for usage in book.usage.keys { all.usage.insert(UsageRow(key: key, usage: usage)) }
         }
         return all
@@ -90,19 +92,23 @@ enum QuotaProjectionWriter {
             guard let ceiling = state.books[key]?.ceiling else { continue }
             try connection.execute(
                 "kvota_upsert_ceiling", upsertCeiling,
-                [.int(key.year), .text(key.line.rawValue), .int(ceiling.units),
-                 ceiling.percent.map { .text(String($0)) } ?? .null, ceiling.laborForce.map { .int($0) } ?? .null,
-                 .text(ceiling.basis)])
+                [
+                    .int(key.year), .text(key.line.rawValue), .int(ceiling.units),
+                    ceiling.percent.map { .text(String($0)) } ?? .null, ceiling.laborForce.map { .int($0) } ?? .null,
+                    .text(ceiling.basis),
+                ])
         }
         if !touched.regions.isEmpty {
             let rows = touched.regions.sorted { ($0.key, $0.region) < ($1.key, $1.region) }
             let books = rows.map { state.book($0.key) }
             try connection.execute(
                 "kvota_upsert_regions", upsertRegions,
-                [.textArray(rows.map { String($0.key.year) }), .textArray(rows.map(\.key.line.rawValue)),
-                 .textArray(rows.map(\.region.rawValue)),
-                 .textArray(zip(rows, books).map { String($1.allocation($0.region)) }),
-                 .textArray(zip(rows, books).map { String($1.used($0.region)) })])
+                [
+                    .textArray(rows.map { String($0.key.year) }), .textArray(rows.map(\.key.line.rawValue)),
+                    .textArray(rows.map(\.region.rawValue)),
+                    .textArray(zip(rows, books).map { String($1.allocation($0.region)) }),
+                    .textArray(zip(rows, books).map { String($1.used($0.region)) }),
+                ])
         }
         if !touched.usage.isEmpty {
             let rows = touched.usage.sorted { ($0.key, $0.usage) < ($1.key, $1.usage) }
@@ -111,7 +117,8 @@ enum QuotaProjectionWriter {
             let gone = zip(rows, counts).filter { $0.1 == 0 }.map(\.0)
             if !present.isEmpty {
                 try connection.execute(
-                    "kvota_upsert_usage", upsertUsage, usageColumns(present.map(\.0)) + [.textArray(present.map { String($0.1) })])
+                    "kvota_upsert_usage", upsertUsage,
+                    usageColumns(present.map(\.0)) + [.textArray(present.map { String($0.1) })])
             }
             if !gone.isEmpty {
                 try connection.execute("kvota_delete_usage", deleteUsage, usageColumns(gone))
@@ -120,8 +127,10 @@ enum QuotaProjectionWriter {
     }
 
     private static func usageColumns(_ rows: [UsageRow]) -> [PGParameter] {
-        [.textArray(rows.map { String($0.key.year) }), .textArray(rows.map(\.key.line.rawValue)),
-         .textArray(rows.map(\.usage.region.rawValue)), .textArray(rows.map(\.usage.category.rawValue)),
-         .textArray(rows.map(\.usage.country.code)), .textArray(rows.map(\.usage.sector.letter))]
+        [
+            .textArray(rows.map { String($0.key.year) }), .textArray(rows.map(\.key.line.rawValue)),
+            .textArray(rows.map(\.usage.region.rawValue)), .textArray(rows.map(\.usage.category.rawValue)),
+            .textArray(rows.map(\.usage.country.code)), .textArray(rows.map(\.usage.sector.letter)),
+        ]
     }
 }

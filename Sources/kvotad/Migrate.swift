@@ -14,8 +14,9 @@ struct Migrate: AsyncParsableCommand {
         let store = try EventStore(configuration: StoreConfiguration(databaseURL: database.url), logger: logger)
         defer { store.shutdown() }
         let report = try await store.migrate()
-        print(report.applied.isEmpty
-            ? "schema is current at version \(report.version)"
-            : "applied \(report.applied.joined(separator: ", ")); schema at version \(report.version)")
+        print(
+            report.applied.isEmpty
+                ? "schema is current at version \(report.version)"
+                : "applied \(report.applied.joined(separator: ", ")); schema at version \(report.version)")
     }
 }

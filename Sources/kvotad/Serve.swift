@@ -26,9 +26,15 @@ struct Serve: AsyncParsableCommand {
             let app = buildApplication(configuration: configuration, store: store, logger: logger)
             var services: [any Service] = []
             if let embedded = database.embedded {
-                services.append(EmbeddedPostgresService(postgres: embedded) { logger.notice("embedded PostgreSQL stopped") })
+                services.append(
+                    EmbeddedPostgresService(postgres: embedded) { logger.notice("embedded PostgreSQL stopped") })
             }
-            services += [StoreService(store: store), app]
+            services.append(StoreService(store: store))
+            if configuration.expirySweepSeconds > 0 {
+                services.append(
+                    ExpirySweep(store: store, interval: .seconds(configuration.expirySweepSeconds), logger: logger))
+            }
+            services.append(app)
             let group = ServiceGroup(
                 configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()

@@ -16,7 +16,11 @@ struct AppendTests {
             Fixture.permit(stream, expected: .noStream), Fixture.permit(stream, expected: .exact(0)),
             Fixture.quota(14_800),
         ])
-        #expect(statuses == [.accepted(position: 0, version: 0), .accepted(position: 1, version: 1), .accepted(position: 2, version: 0)])
+        #expect(
+            statuses == [
+                .accepted(position: 0, version: 0), .accepted(position: 1, version: 1),
+                .accepted(position: 2, version: 0),
+            ])
 
         let entries = try await readAll(store)
         #expect(entries.map(\.position) == [0, 1, 2])
@@ -58,9 +62,15 @@ struct AppendTests {
         // Retries of items with exact versions are duplicates too, alone or with their stream's first event.
         let opening = Fixture.permit("permit-r4", expected: .noStream)
         let follow = Fixture.permit("permit-r4", expected: .exact(0))
-        #expect(try await store.append([opening, follow]) == [.accepted(position: 4, version: 0), .accepted(position: 5, version: 1)])
+        #expect(
+            try await store.append([opening, follow]) == [
+                .accepted(position: 4, version: 0), .accepted(position: 5, version: 1),
+            ])
         #expect(try await store.append([follow]) == [.duplicate(position: 5, version: 1)])
-        #expect(try await store.append([opening, follow]) == [.duplicate(position: 4, version: 0), .duplicate(position: 5, version: 1)])
+        #expect(
+            try await store.append([opening, follow]) == [
+                .duplicate(position: 4, version: 0), .duplicate(position: 5, version: 1),
+            ])
         #expect(try await readAll(store).count == 6)
     }
 
@@ -105,7 +115,8 @@ struct AppendTests {
         let failing = Fixture.permit("permit-c0", expected: .noStream)
         let unknown = UUID()
         let statuses = try await store.append([
-            cause, Fixture.permit("permit-c2", cause: cause.eventId), Fixture.permit("permit-c3", cause: stored.eventId),
+            cause, Fixture.permit("permit-c2", cause: cause.eventId),
+            Fixture.permit("permit-c3", cause: stored.eventId),
             failing, Fixture.permit("permit-c4", cause: failing.eventId), Fixture.permit("permit-c5", cause: unknown),
         ])
         #expect(statuses[0].isAccepted && statuses[1].isAccepted && statuses[2].isAccepted)

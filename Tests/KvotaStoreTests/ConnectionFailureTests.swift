@@ -6,9 +6,11 @@ import Testing
 
 @Suite("Connection failures", .serialized)
 struct ConnectionFailureTests {
-    @Test("a malformed connection string is refused at once, naming the setting", arguments: [
-        "host=localhost dbname", "postgresql://localhost/kvota?nosuchoption=1", "postgresql://[::1/kvota",
-    ])
+    @Test(
+        "a malformed connection string is refused at once, naming the setting",
+        arguments: [
+            "host=localhost dbname", "postgresql://localhost/kvota?nosuchoption=1", "postgresql://[::1/kvota",
+        ])
     func badConnectionString(url: String) {
         let error = #expect(throws: StoreError.self) {
             _ = try EventStore(configuration: StoreConfiguration(databaseURL: url), logger: TestDatabase.logger)
@@ -21,7 +23,8 @@ struct ConnectionFailureTests {
     func nothingListening() async throws {
         let port = try #require(EmbeddedPostgres.freePort())
         let store = try EventStore(
-            configuration: StoreConfiguration(databaseURL: "postgresql://postgres@127.0.0.1:\(port)/kvota?connect_timeout=2", rules: .envelopeOnly),
+            configuration: StoreConfiguration(
+                databaseURL: "postgresql://postgres@127.0.0.1:\(port)/kvota?connect_timeout=2", rules: .envelopeOnly),
             logger: TestDatabase.logger)
         defer { store.shutdown() }
         let error = await #expect(throws: StoreError.self) { try await store.append([Fixture.permit()]) }
@@ -32,14 +35,18 @@ struct ConnectionFailureTests {
 
     @Test("the store survives a PostgreSQL restart: calls fail clearly while it is down, then work again")
     func survivesRestart() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kvota-restart-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kvota-restart-\(UUID().uuidString)"
+        ).path
         let postgres = EmbeddedPostgres(directory: directory)
         defer {
             try? postgres.stop()
             try? FileManager.default.removeItem(atPath: directory)
         }
         let url = try postgres.start()
-        let store = try EventStore(configuration: StoreConfiguration(databaseURL: url, maxConnections: 4, rules: .envelopeOnly), logger: TestDatabase.logger)
+        let store = try EventStore(
+            configuration: StoreConfiguration(databaseURL: url, maxConnections: 4, rules: .envelopeOnly),
+            logger: TestDatabase.logger)
         defer { store.shutdown() }
         try await store.migrate()
         _ = try await store.append([Fixture.permit("permit-before")])
@@ -58,14 +65,17 @@ struct ConnectionFailureTests {
 
     @Test("appends in flight when PostgreSQL restarts fail retryably; retried, every event is stored exactly once")
     func restartDuringAppends() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kvota-crash-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kvota-crash-\(UUID().uuidString)"
+        ).path
         let postgres = EmbeddedPostgres(directory: directory)
         defer {
             try? postgres.stop()
             try? FileManager.default.removeItem(atPath: directory)
         }
         let url = try postgres.start()
-        let store = try EventStore(configuration: StoreConfiguration(databaseURL: url, rules: .envelopeOnly), logger: TestDatabase.logger)
+        let store = try EventStore(
+            configuration: StoreConfiguration(databaseURL: url, rules: .envelopeOnly), logger: TestDatabase.logger)
         defer { store.shutdown() }
         try await store.migrate()
 
@@ -78,7 +88,9 @@ struct ConnectionFailureTests {
                         var failures = 0
                         for round in 0..<batches {
                             let batch = (0..<10).map { index in
-                                Fixture.permit("permit-\(writer)-\(round)-\(index)", id: ConnectionFailureTests.id(writer, round, index))
+                                Fixture.permit(
+                                    "permit-\(writer)-\(round)-\(index)",
+                                    id: ConnectionFailureTests.id(writer, round, index))
                             }
                             // Retry until it goes through, as a client does: eventIds make retries safe.
                             while true {

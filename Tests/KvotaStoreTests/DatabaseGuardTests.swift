@@ -6,13 +6,15 @@ import Testing
 
 @Suite("The database guards the log")
 struct DatabaseGuardTests {
-    @Test("UPDATE, DELETE and TRUNCATE on events are refused by the database itself", arguments: [
-        "UPDATE events SET type = 'Changed'",
-        "DELETE FROM events",
-        "TRUNCATE events",
-        "DELETE FROM log_head",
-        "UPDATE log_head SET next_position = 0",
-    ])
+    @Test(
+        "UPDATE, DELETE and TRUNCATE on events are refused by the database itself",
+        arguments: [
+            "UPDATE events SET type = 'Changed'",
+            "DELETE FROM events",
+            "TRUNCATE events",
+            "DELETE FROM log_head",
+            "UPDATE log_head SET next_position = 0",
+        ])
     func appendOnly(statement: String) async throws {
         let store = try await TestDatabase.store()
         defer { store.shutdown() }

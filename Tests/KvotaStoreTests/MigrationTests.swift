@@ -28,7 +28,9 @@ struct MigrationTests {
     func editedMigration() async throws {
         let store = try await TestDatabase.store()
         defer { store.shutdown() }
-        _ = try await store.pool.withConnection { try $0.exec("UPDATE kvota_migrations SET checksum = 'abc' WHERE version = 1") }
+        _ = try await store.pool.withConnection {
+            try $0.exec("UPDATE kvota_migrations SET checksum = 'abc' WHERE version = 1")
+        }
         let error = await #expect(throws: StoreError.self) { try await store.migrate() }
         #expect(error?.code == .migration)
         #expect(error?.message.contains("was edited after it was applied") == true)
@@ -51,11 +53,13 @@ struct MigrationTests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let directory = root.appendingPathComponent("schema/migrations")
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sql") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sql") }
+            .sorted()
         #expect(files.map { String($0.dropLast(4)) } == Migration.all.map(\.name))
         for (file, migration) in zip(files, Migration.all) {
             let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
-            #expect(text.trimmingCharacters(in: .newlines) == migration.sql.trimmingCharacters(in: .newlines), "\(file)")
+            #expect(
+                text.trimmingCharacters(in: .newlines) == migration.sql.trimmingCharacters(in: .newlines), "\(file)")
         }
     }
 }

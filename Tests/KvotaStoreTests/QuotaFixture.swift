@@ -10,7 +10,8 @@ enum QuotaFixture {
     static func meta(ministry: Bool = false, region: String = "KZ-75") -> EventMetadata {
         ministry
             ? EventMetadata(actor: "ministry-clerk", role: "ministry", occurredAt: occurredAt)
-            : EventMetadata(actor: "akimat-\(region)", role: "region", region: region, deviceId: "dev-1", occurredAt: occurredAt)
+            : EventMetadata(
+                actor: "akimat-\(region)", role: "region", region: region, deviceId: "dev-1", occurredAt: occurredAt)
     }
 
     /// A BIN with a valid check digit, distinct for each `n`.
@@ -18,7 +19,9 @@ enum QuotaFixture {
         var seed = n
         while true {
             let first11 = String(format: "%011d", 10_000_000_000 + seed)
-            if let check = BIN.checkDigit(ArraySlice(first11.map { Int(String($0))! })) { return first11 + String(check) }
+            if let check = BIN.checkDigit(ArraySlice(first11.map { Int(String($0))! })) {
+                return first11 + String(check)
+            }
             seed += 100_000
         }
     }
@@ -38,33 +41,43 @@ enum QuotaFixture {
     }
 
     /// Files and approves an application for `workers` cat3 permits; returns its id and the two events.
-    static func approvedApplication(region: String = "KZ-75", employer: Int = 1, workers: Int64 = 100) -> (UUID, [ProposedEvent]) {
+    static func approvedApplication(region: String = "KZ-75", employer: Int = 1, workers: Int64 = 100) -> (
+        UUID, [ProposedEvent]
+    ) {
         let id = UUID()
         let stream = "application-\(id.lowercased)"
         let filed = ProposedEvent(
             stream: stream, expectedVersion: .noStream, type: "ApplicationFiled",
             data: [
-                "region": .string(region), "year": .int(year), "line": "foreign-labour", "employerBin": .string(bin(employer)),
+                "region": .string(region), "year": .int(year), "line": "foreign-labour",
+                "employerBin": .string(bin(employer)),
                 "category": "cat3", "workers": .int(workers), "sector": "F", "countryOfOrigin": "CN",
                 "vacancyRef": "enbek-1", "vacancyPostedOn": "2025-05-01",
             ], meta: meta(region: region))
         let approved = ProposedEvent(
-            stream: stream, expectedVersion: .exact(0), type: "ApplicationApproved", data: [:], meta: meta(region: region))
+            stream: stream, expectedVersion: .exact(0), type: "ApplicationApproved", data: [:],
+            meta: meta(region: region))
         return (id, [filed, approved])
     }
 
-    static func permit(application: UUID, region: String = "KZ-75", employer: Int = 1, worker: Int) -> ProposedEvent {
+    static func permit(
+        application: UUID, region: String = "KZ-75", employer: Int = 1, worker: Int, validFrom: String = "2025-06-01",
+        validUntil: String = "2026-05-31"
+    ) -> ProposedEvent {
         ProposedEvent(
             stream: "permit-\(UUID().lowercased)", expectedVersion: .noStream, type: "PermitIssued",
             data: [
                 "region": .string(region), "year": .int(year), "line": "foreign-labour",
-                "applicationId": .string(application.lowercased), "employerBin": .string(bin(employer)), "category": "cat3",
+                "applicationId": .string(application.lowercased), "employerBin": .string(bin(employer)),
+                "category": "cat3",
                 "workerRef": .string(self.worker(worker)), "sector": "F", "countryOfOrigin": "CN",
-                "validFrom": "2025-06-01", "validUntil": "2026-05-31",
+                "validFrom": .string(validFrom), "validUntil": .string(validUntil),
             ], meta: meta(region: region))
     }
 
     static func revoke(_ permitStream: String, region: String = "KZ-75") -> ProposedEvent {
-        ProposedEvent(stream: permitStream, type: "PermitRevoked", data: ["reason": "left the employer"], meta: meta(region: region))
+        ProposedEvent(
+            stream: permitStream, type: "PermitRevoked", data: ["reason": "left the employer"],
+            meta: meta(region: region))
     }
 }

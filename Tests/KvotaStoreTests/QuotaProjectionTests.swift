@@ -31,7 +31,9 @@ struct QuotaProjectionTests {
             #expect(statuses.allSatisfy { $0.isApplied }, "\(statuses)")
             heads.append(try await store.headPosition())
         }
-        try await push([QuotaFixture.ceiling(50), QuotaFixture.allocation("KZ-75", 10), QuotaFixture.allocation("KZ-23", 5)])
+        try await push([
+            QuotaFixture.ceiling(50), QuotaFixture.allocation("KZ-75", 10), QuotaFixture.allocation("KZ-23", 5),
+        ])
         let (almaty, filingA) = QuotaFixture.approvedApplication(region: "KZ-75", employer: 1, workers: 20)
         let (atyrau, filingB) = QuotaFixture.approvedApplication(region: "KZ-23", employer: 2, workers: 20)
         try await push(filingA + filingB)
@@ -39,7 +41,9 @@ struct QuotaProjectionTests {
         for worker in 0..<6 {
             let permit = QuotaFixture.permit(application: almaty, region: "KZ-75", employer: 1, worker: worker)
             almatyPermits.append(permit)
-            try await push([permit, QuotaFixture.permit(application: atyrau, region: "KZ-23", employer: 2, worker: 100 + worker)].prefix(worker < 5 ? 2 : 1).map { $0 })
+            try await push(
+                [permit, QuotaFixture.permit(application: atyrau, region: "KZ-23", employer: 2, worker: 100 + worker)]
+                    .prefix(worker < 5 ? 2 : 1).map { $0 })
         }
         try await push([QuotaFixture.revoke(almatyPermits[0].stream), QuotaFixture.revoke(almatyPermits[3].stream)])
         try await push([QuotaFixture.allocation("KZ-75", 12), QuotaFixture.ceiling(40)])
@@ -71,7 +75,9 @@ struct QuotaProjectionTests {
             let past = try await store.quotaProjection(Self.key, atPosition: position)
             var state = QuotaState()
             for entry in try await readAll(store) where entry.position <= position {
-                state.evolve(try DomainEvent(stream: entry.event.stream, type: entry.event.type, data: entry.event.data), position: entry.position)
+                state.evolve(
+                    try DomainEvent(stream: entry.event.stream, type: entry.event.type, data: entry.event.data),
+                    position: entry.position)
             }
             #expect(past == QuotaProjection(key: Self.key, book: state.book(Self.key), position: position))
         }

@@ -1,5 +1,7 @@
 import Foundation
+import KvotaAudit
 import KvotaCore
+import KvotaServer
 import Testing
 
 @testable import KvotaStore
@@ -26,7 +28,10 @@ struct QuotaStoreTests {
         #expect(try await store.append(filing).allSatisfy { $0.isAccepted })
 
         let first = QuotaFixture.permit(application: application, worker: 1)
-        let permits = [first, QuotaFixture.permit(application: application, worker: 2), QuotaFixture.permit(application: application, worker: 3)]
+        let permits = [
+            first, QuotaFixture.permit(application: application, worker: 2),
+            QuotaFixture.permit(application: application, worker: 3),
+        ]
         let statuses = try await store.append(permits)
         #expect(statuses[0].isAccepted && statuses[1].isAccepted)
         guard case .conflict(let conflict) = statuses[2] else {
@@ -74,7 +79,9 @@ struct QuotaStoreTests {
                 group.addTask {
                     var statuses: [AppendStatus] = []
                     for round in 0..<10 {
-                        statuses += try await store.append([QuotaFixture.permit(application: application, worker: writer * 100 + round)])
+                        statuses += try await store.append([
+                            QuotaFixture.permit(application: application, worker: writer * 100 + round)
+                        ])
                     }
                     return statuses
                 }
@@ -87,5 +94,41 @@ struct QuotaStoreTests {
         #expect(try await Self.regionRows(first)["KZ-75"]! == (allocation, allocation))
         let issued = try await readAll(first, filter: EventFilter(type: "PermitIssued"))
         #expect(issued.count == Int(allocation))
+    }
+
+    @Test("the server records each expiry once, with its derived eventId, even when two servers sweep at once")
+    func expirySweep() async throws {
+        let first = try await TestDatabase.store(rules: .quota)
+        let second = try EventStore(configuration: first.configuration, logger: TestDatabase.logger)
+        defer {
+            first.shutdown()
+            second.shutdown()
+        }
+        let now = Timestamp(microsecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000))
+        let today = CalendarDate(almatyDayOf: now)
+        _ = try await first.append([QuotaFixture.ceiling(100), QuotaFixture.allocation("KZ-75", 10)])
+        let (application, filing) = QuotaFixture.approvedApplication()
+        _ = try await first.append(filing)
+        let ended = QuotaFixture.permit(
+            application: application, worker: 1, validFrom: today.adding(days: -60).description,
+            validUntil: today.adding(days: -1).description)
+        let running = QuotaFixture.permit(
+            application: application, worker: 2, validFrom: today.adding(days: -60).description,
+            validUntil: today.adding(days: 30).description)
+        #expect(try await first.append([ended, running]).allSatisfy { $0.isAccepted })
+        #expect(try await Self.regionRows(first)["KZ-75"]! == (10, 2))
+
+        let sweeps = [first, second].map { ExpirySweep(store: $0, interval: .seconds(60), logger: TestDatabase.logger) }
+        async let a = sweeps[0].sweep(now: now)
+        async let b = sweeps[1].sweep(now: now)
+        #expect(try await a + b == 1)
+        #expect(try await sweeps[1].sweep(now: now) == 0)
+
+        let expiries = try await readAll(first, filter: EventFilter(type: "PermitExpired"))
+        #expect(expiries.count == 1)
+        #expect(expiries.first?.event.stream == ended.stream)
+        #expect(expiries.first?.event.eventId == DerivedEventID.once(stream: ended.stream, type: "PermitExpired"))
+        #expect(expiries.first?.event.meta.role == "system" && expiries.first?.event.meta.actor == "kvotad")
+        #expect(try await Self.regionRows(first)["KZ-75"]! == (10, 1))
     }
 }

@@ -11,7 +11,8 @@ struct DecodeBenchmark: ParsableCommand {
     @Option(help: "Times to decode them all (for profiling).") var repeats = 1
 
     func run() throws {
-        let bodies = (0..<(events / 1000)).flatMap { RealisticEvents.batch($0, size: 1000) }.enumerated().map { index, event in
+        let bodies = (0..<(events / 1000)).flatMap { RealisticEvents.batch($0, size: 1000) }.enumerated().map {
+            index, event in
             var meta = event.meta
             meta.recordedAt = Timestamp(microsecondsSinceEpoch: 1_750_000_000_000_000)
             return RecordedEvent(
@@ -28,7 +29,10 @@ struct DecodeBenchmark: ParsableCommand {
             }
         }
         let seconds = start.seconds
-        print(String(format: "decoded %d events (%d bytes avg) in %.3f s = %.0f events/s (checksum %lld)",
-                     bodies.count * repeats, bodies.map(\.count).reduce(0, +) / bodies.count, seconds, Double(bodies.count * repeats) / seconds, checksum))
+        print(
+            String(
+                format: "decoded %d events (%d bytes avg) in %.3f s = %.0f events/s (checksum %lld)",
+                bodies.count * repeats, bodies.map(\.count).reduce(0, +) / bodies.count, seconds,
+                Double(bodies.count * repeats) / seconds, checksum))
     }
 }

@@ -29,21 +29,25 @@ enum RealisticEvents {
             if roll == 9, let (stream, cause) = issued.popLast() {
                 var extended = meta
                 extended.causationId = cause
-                events.append(ProposedEvent(
-                    stream: stream, expectedVersion: .exact(0), type: "PermitExtended",
-                    data: JSONObject(["validUntil": "2026-09-30", "reason": "contract extended by the employer"]),
-                    meta: extended))
+                events.append(
+                    ProposedEvent(
+                        stream: stream, expectedVersion: .exact(0), type: "PermitExtended",
+                        data: JSONObject(["validUntil": "2026-09-30", "reason": "contract extended by the employer"]),
+                        meta: extended))
             } else if roll == 8 {
-                events.append(ProposedEvent(
-                    stream: "application-\(UUID().lowercased)", expectedVersion: .noStream, type: "ApplicationFiled",
-                    data: application(region: region, &generator), meta: meta))
+                events.append(
+                    ProposedEvent(
+                        stream: "application-\(UUID().lowercased)", expectedVersion: .noStream,
+                        type: "ApplicationFiled",
+                        data: application(region: region, &generator), meta: meta))
             } else {
                 let id = UUID()
                 let stream = "permit-\(UUID().lowercased)"
                 issued.append((stream, id))
-                events.append(ProposedEvent(
-                    eventId: id, stream: stream, expectedVersion: .noStream, type: "PermitIssued",
-                    data: permit(region: region, &generator), meta: meta))
+                events.append(
+                    ProposedEvent(
+                        eventId: id, stream: stream, expectedVersion: .noStream, type: "PermitIssued",
+                        data: permit(region: region, &generator), meta: meta))
             }
         }
         return events
@@ -73,7 +77,8 @@ enum RealisticEvents {
             .init("sector", .string(sectors[Int(generator.next() % 8)])),
             .init("countryOfOrigin", .string(countries[Int(generator.next() % 10)])),
             .init("vacancyRef", .string("enbek-\(generator.next() % 10_000_000)")),
-            .init("vacancyPostedOn", .string("2025-02-10")), .init("positionTitle", .string("Welder of the sixth grade")),
+            .init("vacancyPostedOn", .string("2025-02-10")),
+            .init("positionTitle", .string("Welder of the sixth grade")),
         ])
     }
 

@@ -26,18 +26,23 @@ struct StoreBenchmark: AsyncParsableCommand {
         print("generating \(batches * batch) events in \(batches) batches of \(batch)...")
         let generated = (0..<batches).map { RealisticEvents.batch($0, size: batch) }
         let sample = generated[0].prefix(100).map { CanonicalJSON.encode(.object($0.data)).count }
-        print("average payload \(sample.reduce(0, +) / sample.count) bytes; stored body about 250 bytes more (meta, envelope)")
+        print(
+            "average payload \(sample.reduce(0, +) / sample.count) bytes; stored body about 250 bytes more (meta, envelope)"
+        )
 
         var table = ResultTable()
         var firstDatabase: String?
         for count in writerCounts {
             let url = try cluster.freshDatabase("bench_append_\(count)")
             firstDatabase = firstDatabase ?? url
-            let store = try EventStore(configuration: StoreConfiguration(databaseURL: url, rules: .envelopeOnly), logger: logger)
+            let store = try EventStore(
+                configuration: StoreConfiguration(databaseURL: url, rules: .envelopeOnly), logger: logger)
             try await store.migrate()
             let seconds = try await Self.append(generated, store: store, writers: count)
             store.shutdown()
-            table.add("store append, \(count) writer\(count == 1 ? "" : "s"), batches of \(batch)", events: batches * batch, seconds: seconds)
+            table.add(
+                "store append, \(count) writer\(count == 1 ? "" : "s"), batches of \(batch)", events: batches * batch,
+                seconds: seconds)
         }
         guard let source = firstDatabase else { return }
 
@@ -59,20 +64,25 @@ struct StoreBenchmark: AsyncParsableCommand {
             try baseline.copyIn("COPY events_copy (\(columns)) FROM STDIN (FORMAT binary)", chunk)
             try baseline.exec("COMMIT")
         }
-        table.add("baseline: raw COPY, one transaction per \(batch) rows", events: batches * batch, seconds: copyStart.seconds, baseline: true)
+        table.add(
+            "baseline: raw COPY, one transaction per \(batch) rows", events: batches * batch,
+            seconds: copyStart.seconds, baseline: true)
 
         // Reads: decoded pages through the store versus COPY ... TO STDOUT.
         let copyOutStart = ContinuousClock.now
         let copied = try raw.copyOut("COPY (SELECT \(columns) FROM events ORDER BY position) TO STDOUT", keep: false)
         let copyOutSeconds = copyOutStart.seconds
-        let store = try EventStore(configuration: StoreConfiguration(databaseURL: source, rules: .envelopeOnly), logger: logger)
+        let store = try EventStore(
+            configuration: StoreConfiguration(databaseURL: source, rules: .envelopeOnly), logger: logger)
         let readStart = ContinuousClock.now
         var read = 0
         for try await page in store.scan() { read += page.count }
         let readSeconds = readStart.seconds
         store.shutdown()
         table.add("store read all, decoded (scan: pages of 10,000, one read ahead)", events: read, seconds: readSeconds)
-        table.add("baseline: COPY (SELECT ... ORDER BY position) TO STDOUT", events: copied.rows, seconds: copyOutSeconds, baseline: true)
+        table.add(
+            "baseline: COPY (SELECT ... ORDER BY position) TO STDOUT", events: copied.rows, seconds: copyOutSeconds,
+            baseline: true)
         table.print()
     }
 

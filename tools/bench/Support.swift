@@ -6,7 +6,8 @@ import Synchronization
 @main
 struct KvotaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "kvota-bench", abstract: "Kvota's benchmarks; each prints its figures beside a baseline from the same run.",
+        commandName: "kvota-bench",
+        abstract: "Kvota's benchmarks; each prints its figures beside a baseline from the same run.",
         subcommands: [StoreBenchmark.self, DecodeBenchmark.self])
 }
 
@@ -34,7 +35,8 @@ final class BenchCluster {
             embedded = nil
             directory = nil
         } else {
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kvota-bench-\(UUID().uuidString)").path
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kvota-bench-\(UUID().uuidString)")
+                .path
             let postgres = EmbeddedPostgres(directory: dir, database: "postgres")
             print("starting a private PostgreSQL under \(dir) (fsync on)...")
             adminURL = try postgres.start()
@@ -63,7 +65,9 @@ struct ResultTable {
 
     mutating func add(_ name: String, events: Int, seconds: Double, baseline: Bool = false) {
         rows.append((name, events, seconds, baseline))
-        Swift.print(String(format: "  %@: %d events in %.2f s = %.0f events/s", name, events, seconds, Double(events) / seconds))
+        Swift.print(
+            String(format: "  %@: %d events in %.2f s = %.0f events/s", name, events, seconds, Double(events) / seconds)
+        )
         fflush(nil)
     }
 

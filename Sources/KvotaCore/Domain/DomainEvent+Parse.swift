@@ -10,7 +10,8 @@ extension DomainEvent {
         var fields = FieldReader(data)
         func misplaced() -> Rejection {
             let category = DomainEvent.typesByCategory.first { $0.value.contains(type) }!.key
-            return Rejection(code: "invalid-field", message: "stream: \(type) belongs in a \(category)- stream", field: "stream")
+            return Rejection(
+                code: "invalid-field", message: "stream: \(type) belongs in a \(category)- stream", field: "stream")
         }
         switch (ref, type) {
         case (.quota(let key), "CeilingSet"):
@@ -20,20 +21,29 @@ extension DomainEvent {
             let basis = try fields.string("basis")
             self = .ceilingSet(key, CeilingSet(units: units, percent: percent, laborForce: laborForce, basis: basis))
         case (.quota(let key), "AllocationSet"):
-            self = .allocationSet(key, AllocationSet(region: try fields.region(), units: try fields.integer("units", in: 0...100_000_000)))
+            self = .allocationSet(
+                key, AllocationSet(region: try fields.region(), units: try fields.integer("units", in: 0...100_000_000))
+            )
         case (.quota(let key), "ReallocationRequested"):
             let request = ReallocationRequested(
                 requestId: try fields.string("requestId", maxLength: 100), region: try fields.region(),
                 units: try fields.integer("units", in: 1...100_000_000),
-                fromRegion: try fields.optionalParsed("fromRegion", "must be one of the 20 region codes") { Region(rawValue: $0) },
+                fromRegion: try fields.optionalParsed("fromRegion", "must be one of the 20 region codes") {
+                    Region(rawValue: $0)
+                },
                 justification: try fields.string("justification", maxLength: 2000))
             try fields.require(request.fromRegion != request.region, "fromRegion", "must differ from region")
             self = .reallocationRequested(key, request)
         case (.quota(let key), "ReallocationApproved"):
-            self = .reallocationApproved(key, ReallocationApproved(
-                requestId: try fields.string("requestId", maxLength: 100), units: try fields.optionalInteger("units", in: 1...100_000_000)))
+            self = .reallocationApproved(
+                key,
+                ReallocationApproved(
+                    requestId: try fields.string("requestId", maxLength: 100),
+                    units: try fields.optionalInteger("units", in: 1...100_000_000)))
         case (.quota(let key), "ReallocationRejected"):
-            self = .reallocationRejected(key, requestId: try fields.string("requestId", maxLength: 100), reason: try fields.string("reason", maxLength: 2000))
+            self = .reallocationRejected(
+                key, requestId: try fields.string("requestId", maxLength: 100),
+                reason: try fields.string("reason", maxLength: 2000))
         case (.application(let id), "ApplicationFiled"):
             self = .applicationFiled(id, try DomainEvent.applicationFiled(&fields))
         case (.application(let id), "ApplicationApproved"):
@@ -51,7 +61,9 @@ extension DomainEvent {
         case (.permit(let id), "PermitExpired"):
             self = .permitExpired(id)
         case (.employer(let bin), "EmployerBarred"):
-            let bar = EmployerBarred(from: try fields.date("from"), until: try fields.date("until"), reason: try fields.string("reason", maxLength: 2000))
+            let bar = EmployerBarred(
+                from: try fields.date("from"), until: try fields.date("until"),
+                reason: try fields.string("reason", maxLength: 2000))
             try fields.require(bar.from < bar.until, "until", "must be after from")
             self = .employerBarred(bin, bar)
         case (.employer(let bin), "EmployerBarLifted"):
@@ -62,7 +74,9 @@ extension DomainEvent {
         try fields.finish()
     }
 
-    private static func cat1Fields(_ fields: inout FieldReader, category: PermitCategory) throws(Rejection) -> (Cat1Role?, String?) {
+    private static func cat1Fields(_ fields: inout FieldReader, category: PermitCategory) throws(Rejection) -> (
+        Cat1Role?, String?
+    ) {
         let role = try fields.optionalParsed("cat1Role", "must be first-head or deputy") { Cat1Role(rawValue: $0) }
         let title = try fields.optionalString("positionTitle", maxLength: 200)
         if category == .cat1 {
@@ -75,10 +89,14 @@ extension DomainEvent {
     }
 
     private static func category(_ fields: inout FieldReader) throws(Rejection) -> PermitCategory {
-        try fields.parsed("category", "must be one of cat1, cat2, cat3, cat4, seasonal, ict") { PermitCategory(rawValue: $0) }
+        try fields.parsed("category", "must be one of cat1, cat2, cat3, cat4, seasonal, ict") {
+            PermitCategory(rawValue: $0)
+        }
     }
 
-    private static func common(_ fields: inout FieldReader) throws(Rejection) -> (Region, Int64, QuotaLine, BIN, PermitCategory, OKEDSection, CountryCode) {
+    private static func common(_ fields: inout FieldReader) throws(Rejection) -> (
+        Region, Int64, QuotaLine, BIN, PermitCategory, OKEDSection, CountryCode
+    ) {
         let region = try fields.region()
         let year = try fields.integer("year", in: QuotaKey.years)
         let line = try fields.parsed("line", "must be foreign-labour (permits are issued on that line only)") {
@@ -87,7 +105,9 @@ extension DomainEvent {
         let bin = try fields.parsed("employerBin", "must be a BIN: 12 digits with a valid check digit") { BIN($0) }
         let category = try category(&fields)
         let sector = try fields.parsed("sector", "must be an OKED section letter A to U") { OKEDSection($0) }
-        let country = try fields.parsed("countryOfOrigin", "must be an ISO 3166-1 alpha-2 country code") { CountryCode($0) }
+        let country = try fields.parsed("countryOfOrigin", "must be an ISO 3166-1 alpha-2 country code") {
+            CountryCode($0)
+        }
         return (region, year, line, bin, category, sector, country)
     }
 
@@ -99,14 +119,18 @@ extension DomainEvent {
         let (role, title) = try cat1Fields(&fields, category: category)
         try fields.require(category != .cat1 || workers == 1, "workers", "must be 1 for cat1 (one person per position)")
         return ApplicationFiled(
-            region: region, year: year, line: line, employerBin: bin, category: category, workers: workers, sector: sector,
-            countryOfOrigin: country, vacancyRef: vacancyRef, vacancyPostedOn: postedOn, cat1Role: role, positionTitle: title)
+            region: region, year: year, line: line, employerBin: bin, category: category, workers: workers,
+            sector: sector,
+            countryOfOrigin: country, vacancyRef: vacancyRef, vacancyPostedOn: postedOn, cat1Role: role,
+            positionTitle: title)
     }
 
     private static func permitIssued(_ fields: inout FieldReader) throws(Rejection) -> PermitIssued {
         let (region, year, line, bin, category, sector, country) = try common(&fields)
         let applicationId = try fields.uuid("applicationId")
-        let workerRef = try fields.parsed("workerRef", "must be the keyed pseudonym: 64 lowercase hex digits") { WorkerRef($0) }
+        let workerRef = try fields.parsed("workerRef", "must be the keyed pseudonym: 64 lowercase hex digits") {
+            WorkerRef($0)
+        }
         let validFrom = try fields.date("validFrom")
         let validUntil = try fields.date("validUntil")
         try fields.require(validFrom <= validUntil, "validUntil", "must not be before validFrom")
@@ -120,7 +144,8 @@ extension DomainEvent {
         let (role, title) = try cat1Fields(&fields, category: category)
         return PermitIssued(
             region: region, year: year, line: line, applicationId: applicationId, employerBin: bin, category: category,
-            workerRef: workerRef, sector: sector, countryOfOrigin: country, validFrom: validFrom, validUntil: validUntil,
+            workerRef: workerRef, sector: sector, countryOfOrigin: country, validFrom: validFrom,
+            validUntil: validUntil,
             replaceBy: replaceBy, cat1Role: role, positionTitle: title)
     }
 }

@@ -99,7 +99,9 @@ public enum DomainEvent: Sendable, Hashable {
 
     /// The event types of the vocabulary, by the stream category they belong in.
     public static let typesByCategory: [String: Set<String>] = [
-        "quota": ["CeilingSet", "AllocationSet", "ReallocationRequested", "ReallocationApproved", "ReallocationRejected"],
+        "quota": [
+            "CeilingSet", "AllocationSet", "ReallocationRequested", "ReallocationApproved", "ReallocationRejected",
+        ],
         "application": ["ApplicationFiled", "ApplicationApproved", "ApplicationRejected", "ApplicationWithdrawn"],
         "permit": ["PermitIssued", "PermitExtended", "PermitRevoked", "PermitExpired"],
         "employer": ["EmployerBarred", "EmployerBarLifted"],

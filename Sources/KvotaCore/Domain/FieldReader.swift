@@ -38,7 +38,9 @@ struct FieldReader {
     mutating func optionalInteger(_ key: String, in range: ClosedRange<Int64>) throws(Rejection) -> Int64? {
         guard let value = value(key) else { return nil }
         guard case .int(let number) = value else { throw fail(key, "must be a whole number") }
-        guard range.contains(number) else { throw fail(key, "must be between \(range.lowerBound) and \(range.upperBound)") }
+        guard range.contains(number) else {
+            throw fail(key, "must be between \(range.lowerBound) and \(range.upperBound)")
+        }
         return number
     }
 
@@ -50,7 +52,9 @@ struct FieldReader {
         case .double(let d): number = d
         default: throw fail(key, "must be a number")
         }
-        guard range.contains(number) else { throw fail(key, "must be between \(range.lowerBound) and \(range.upperBound)") }
+        guard range.contains(number) else {
+            throw fail(key, "must be between \(range.lowerBound) and \(range.upperBound)")
+        }
         return number
     }
 

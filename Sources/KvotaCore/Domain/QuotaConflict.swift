@@ -2,7 +2,9 @@ public import Foundation
 
 /// The conflicts of the contract's table, with the `current` each carries and a message a clerk understands.
 extension Conflict {
-    public static func quotaExhausted(_ region: Region, allocated: Int64, inUse: Int64, shortfall: Int64, _ message: String)
+    public static func quotaExhausted(
+        _ region: Region, allocated: Int64, inUse: Int64, shortfall: Int64, _ message: String
+    )
         -> Conflict
     {
         Conflict(
@@ -13,7 +15,9 @@ extension Conflict {
             ])
     }
 
-    public static func ceilingExceeded(ceiling: Int64, allocated: Int64, shortfall: Int64, _ message: String) -> Conflict {
+    public static func ceilingExceeded(ceiling: Int64, allocated: Int64, shortfall: Int64, _ message: String)
+        -> Conflict
+    {
         Conflict(
             code: "ceiling-exceeded", message: message,
             current: ["ceiling": .int(ceiling), "allocated": .int(allocated), "shortfall": .int(shortfall)])
@@ -40,7 +44,8 @@ extension Conflict {
     }
 
     public static func applicationExhausted(_ id: UUID, workers: Int64, issued: Int64, state: String) -> Conflict {
-        let why = state == "approved"
+        let why =
+            state == "approved"
             ? "all \(workers) of its workers have permits" : "it is \(state), not approved"
         return Conflict(
             code: "application-exhausted",

@@ -32,7 +32,8 @@ public struct QuotaProjection: Sendable, Hashable {
         var categories: [Region: [PermitCategory: Int64]] = [:]
         var countries: [String: Int64] = [:]
         var sectors: [String: Int64] = [:]
-        var national: [PermitCategory: Int64] = Dictionary(uniqueKeysWithValues: PermitCategory.allCases.map { ($0, 0) })
+        var national: [PermitCategory: Int64] = Dictionary(
+            uniqueKeysWithValues: PermitCategory.allCases.map { ($0, 0) })
         for (usage, count) in book.usage {
             categories[usage.region, default: [:]][usage.category, default: 0] += count
             countries[usage.country.code, default: 0] += count
@@ -58,13 +59,15 @@ public struct QuotaProjection: Sendable, Hashable {
         return .object([
             "year": .int(key.year), "line": .string(key.line.rawValue), "position": .int(position),
             "ceiling": .int(ceiling), "allocated": .int(allocated), "inUse": .int(inUse),
-            "regions": .array(regions.map { usage in
-                .object([
-                    "region": .string(usage.region.rawValue), "name": .string(usage.region.name),
-                    "allocated": .int(usage.allocated), "inUse": .int(usage.inUse), "available": .int(usage.available),
-                    "byCategory": counts(usage.byCategory, \.rawValue),
-                ])
-            }),
+            "regions": .array(
+                regions.map { usage in
+                    .object([
+                        "region": .string(usage.region.rawValue), "name": .string(usage.region.name),
+                        "allocated": .int(usage.allocated), "inUse": .int(usage.inUse),
+                        "available": .int(usage.available),
+                        "byCategory": counts(usage.byCategory, \.rawValue),
+                    ])
+                }),
             "byCategory": counts(byCategory, \.rawValue), "byCountry": counts(byCountry, { $0 }),
             "bySector": counts(bySector, { $0 }),
         ])

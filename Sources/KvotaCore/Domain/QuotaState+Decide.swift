@@ -29,7 +29,8 @@ extension QuotaState {
             guard context.role == "region" else { return .forbidden("only a regional office may \(what)") }
             guard let region, let own = context.region, region == own else {
                 return .forbidden(
-                    "a token of \(context.region?.rawValue ?? "no region") may not \(what) for \(region?.rawValue ?? "an unknown region")")
+                    "a token of \(context.region?.rawValue ?? "no region") may not \(what) for \(region?.rawValue ?? "an unknown region")"
+                )
             }
             return nil
         }
@@ -71,7 +72,8 @@ extension QuotaState {
                 throw Conflict.ceilingExceeded(
                     ceiling: book.ceilingUnits, allocated: allocated, shortfall: allocated - book.ceilingUnits,
                     "allocating \(allocation.units) units to \(allocation.region.rawValue) would bring the \(key) "
-                        + "allocations to \(allocated), over the ceiling of \(book.ceilingUnits) by \(allocated - book.ceilingUnits)")
+                        + "allocations to \(allocated), over the ceiling of \(book.ceilingUnits) by \(allocated - book.ceilingUnits)"
+                )
             }
             let used = book.used(allocation.region)
             if allocation.units < used {
@@ -83,7 +85,8 @@ extension QuotaState {
         case .reallocationRequested(let key, let request):
             if let existing = book(key).requests[request.requestId] {
                 throw Conflict.invalidState(
-                    existing.status.rawValue, "reallocation request \(request.requestId) exists already (\(existing.status.rawValue))")
+                    existing.status.rawValue,
+                    "reallocation request \(request.requestId) exists already (\(existing.status.rawValue))")
             }
         case .reallocationApproved(let key, let approval):
             try checkApproval(key, approval)
@@ -91,7 +94,8 @@ extension QuotaState {
             let status = book(key).requests[requestId]?.status
             guard status == .pending else {
                 throw Conflict.invalidState(
-                    status?.rawValue ?? "unknown", "reallocation request \(requestId) is \(status?.rawValue ?? "unknown"), not pending")
+                    status?.rawValue ?? "unknown",
+                    "reallocation request \(requestId) is \(status?.rawValue ?? "unknown"), not pending")
             }
         case .applicationFiled(let id, let filing):
             try checkFiling(id, filing, context: context)
@@ -106,7 +110,8 @@ extension QuotaState {
         case .permitExtended(let id, let validUntil):
             let record = try requireActivePermit(id, to: "extend")
             guard validUntil > record.validUntil else {
-                throw Rejection.field("data.validUntil", "must be after the permit's current last valid day \(record.validUntil)")
+                throw Rejection.field(
+                    "data.validUntil", "must be after the permit's current last valid day \(record.validUntil)")
             }
         case .permitRevoked(let id, _):
             _ = try requireActivePermit(id, to: "revoke")
@@ -114,7 +119,8 @@ extension QuotaState {
             let record = try requireActivePermit(id, to: "expire")
             guard record.validUntil < context.today else {
                 throw Conflict.invalidState(
-                    "active", "permit \(id.lowercased) is valid until \(record.validUntil); it cannot expire on \(context.today)")
+                    "active",
+                    "permit \(id.lowercased) is valid until \(record.validUntil); it cannot expire on \(context.today)")
             }
         case .employerBarred:
             break
@@ -140,14 +146,16 @@ extension QuotaState {
             if units > spare {
                 throw Conflict.quotaExhausted(
                     donor, allocated: book.allocation(donor), inUse: book.used(donor), shortfall: units - spare,
-                    "\(donor.rawValue) can give \(spare) units without touching permits in use; \(units) asked (short by \(units - spare))")
+                    "\(donor.rawValue) can give \(spare) units without touching permits in use; \(units) asked (short by \(units - spare))"
+                )
             }
         } else {
             let reserve = book.ceilingUnits - book.allocated
             if units > reserve {
                 throw Conflict.ceilingExceeded(
                     ceiling: book.ceilingUnits, allocated: book.allocated, shortfall: units - reserve,
-                    "the unallocated \(key) reserve holds \(reserve) units; \(units) asked (short by \(units - reserve))")
+                    "the unallocated \(key) reserve holds \(reserve) units; \(units) asked (short by \(units - reserve))"
+                )
             }
         }
     }
@@ -160,7 +168,8 @@ extension QuotaState {
         guard filing.vacancyPostedOn < filedOn else {
             throw Rejection.field(
                 "data.vacancyPostedOn",
-                "must be before the filing date \(filedOn): the vacancy is posted on enbek.kz before an application is filed")
+                "must be before the filing date \(filedOn): the vacancy is posted on enbek.kz before an application is filed"
+            )
         }
         if let bar = bars[filing.employerBin], bar.covers(context.today) {
             throw Conflict.employerBarred(filing.employerBin, until: bar.bar.until)
@@ -169,12 +178,14 @@ extension QuotaState {
             let seat = Cat1Seat(employer: filing.employerBin, role: role, title: filing.positionTitle)
             if let holder = cat1Holders[seat] {
                 throw Conflict.invalidState(
-                    "seat-filled", "the \(seat.label) of employer \(filing.employerBin) is held by permit \(holder.lowercased)",
+                    "seat-filled",
+                    "the \(seat.label) of employer \(filing.employerBin) is held by permit \(holder.lowercased)",
                     extra: ["permit": .string(holder.lowercased)])
             }
             if let open = openCat1Applications[seat] {
                 throw Conflict.invalidState(
-                    "seat-applied", "application \(open.lowercased) is open for the \(seat.label) of employer \(filing.employerBin)",
+                    "seat-applied",
+                    "application \(open.lowercased) is open for the \(seat.label) of employer \(filing.employerBin)",
                     extra: ["application": .string(open.lowercased)])
             }
         }
@@ -188,7 +199,8 @@ extension QuotaState {
             throw Rejection.field("data.applicationId", "names no application known to this region")
         }
         let filing = application.filing
-        guard filing.region == permit.region, filing.employerBin == permit.employerBin, filing.category == permit.category,
+        guard filing.region == permit.region, filing.employerBin == permit.employerBin,
+            filing.category == permit.category,
             filing.year == permit.year, filing.line == permit.line
         else {
             throw Rejection.field(
@@ -204,13 +216,15 @@ extension QuotaState {
         }
         guard application.status == .approved, application.issued < filing.workers else {
             throw Conflict.applicationExhausted(
-                permit.applicationId, workers: filing.workers, issued: application.issued, state: application.status.rawValue)
+                permit.applicationId, workers: filing.workers, issued: application.issued,
+                state: application.status.rawValue)
         }
         if let role = permit.cat1Role {
             let seat = Cat1Seat(employer: permit.employerBin, role: role, title: permit.positionTitle)
             if let holder = cat1Holders[seat] {
                 throw Conflict.invalidState(
-                    "seat-filled", "the \(seat.label) of employer \(permit.employerBin) is held by permit \(holder.lowercased)",
+                    "seat-filled",
+                    "the \(seat.label) of employer \(permit.employerBin) is held by permit \(holder.lowercased)",
                     extra: ["permit": .string(holder.lowercased)])
             }
         }

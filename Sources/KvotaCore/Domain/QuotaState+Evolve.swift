@@ -11,7 +11,8 @@ extension QuotaState {
         case .allocationSet(let key, let allocation):
             books[key, default: QuotaBook()].allocations[allocation.region] = allocation.units
         case .reallocationRequested(let key, let request):
-            books[key, default: QuotaBook()].requests[request.requestId] = ReallocationRecord(request: request, status: .pending)
+            books[key, default: QuotaBook()].requests[request.requestId] = ReallocationRecord(
+                request: request, status: .pending)
         case .reallocationApproved(let key, let approval):
             guard var record = books[key]?.requests[approval.requestId] else { return }
             let units = approval.units ?? record.request.units
@@ -25,7 +26,8 @@ extension QuotaState {
         case .applicationFiled(let id, let filing):
             applications[id] = ApplicationRecord(filing: filing, status: .filed, issued: 0)
             if let role = filing.cat1Role {
-                openCat1Applications[Cat1Seat(employer: filing.employerBin, role: role, title: filing.positionTitle)] = id
+                openCat1Applications[Cat1Seat(employer: filing.employerBin, role: role, title: filing.positionTitle)] =
+                    id
             }
         case .applicationApproved(let id):
             applications[id]?.status = .approved
@@ -66,7 +68,9 @@ extension QuotaState {
         if var application = applications[permit.applicationId] {
             application.issued += 1
             applications[permit.applicationId] = application
-            if application.issued >= application.filing.workers { releaseCat1Application(application, permit.applicationId) }
+            if application.issued >= application.filing.workers {
+                releaseCat1Application(application, permit.applicationId)
+            }
         }
         activeWorkers[WorkerYear(worker: permit.workerRef, year: permit.year)] = id
         if let role = permit.cat1Role {

@@ -28,23 +28,35 @@ public enum StreamRef: Sendable, Hashable {
     case employer(BIN)
 
     public init(_ stream: String) throws(Rejection) {
-        func fail(_ rule: String) -> Rejection { Rejection(code: "invalid-field", message: "stream \(rule)", field: "stream") }
+        func fail(_ rule: String) -> Rejection {
+            Rejection(code: "invalid-field", message: "stream \(rule)", field: "stream")
+        }
         let parts = stream.split(separator: "-", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { throw fail("must be quota-<year>-<line>, application-<uuid>, permit-<uuid> or employer-<bin>") }
+        guard parts.count == 2 else {
+            throw fail("must be quota-<year>-<line>, application-<uuid>, permit-<uuid> or employer-<bin>")
+        }
         switch parts[0] {
         case "quota":
             let rest = parts[1].split(separator: "-", maxSplits: 1).map(String.init)
-            guard rest.count == 2, let year = Int64(rest[0]), QuotaKey.years.contains(year), let line = QuotaLine(rawValue: rest[1])
+            // The year exactly as written back (no leading zeros): one year, one stream.
+            guard rest.count == 2, let year = Int64(rest[0]), String(year) == rest[0], QuotaKey.years.contains(year),
+                let line = QuotaLine(rawValue: rest[1])
             else { throw fail("must be quota-<year 2000-2100>-<foreign-labour|household-immigrant>") }
             self = .quota(QuotaKey(year: year, line: line))
         case "application":
-            guard let id = UUID(text: parts[1]), id.lowercased == parts[1] else { throw fail("must be application-<lowercase uuid>") }
+            guard let id = UUID(text: parts[1]), id.lowercased == parts[1] else {
+                throw fail("must be application-<lowercase uuid>")
+            }
             self = .application(id)
         case "permit":
-            guard let id = UUID(text: parts[1]), id.lowercased == parts[1] else { throw fail("must be permit-<lowercase uuid>") }
+            guard let id = UUID(text: parts[1]), id.lowercased == parts[1] else {
+                throw fail("must be permit-<lowercase uuid>")
+            }
             self = .permit(id)
         case "employer":
-            guard let bin = BIN(parts[1]) else { throw fail("must be employer-<BIN: 12 digits with a valid check digit>") }
+            guard let bin = BIN(parts[1]) else {
+                throw fail("must be employer-<BIN: 12 digits with a valid check digit>")
+            }
             self = .employer(bin)
         default:
             throw fail("category must be quota, application, permit or employer")

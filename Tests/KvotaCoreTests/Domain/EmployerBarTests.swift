@@ -51,7 +51,8 @@ struct EmployerBarTests {
         var world = try barredWorld()
         // Written offline before the bar, synced during it: barred.
         expectConflict(
-            world.submit(try F.file(F.id(2)), F.asRegion(at: "2025-12-01T06:00:00Z", occurredAt: "2025-09-10T06:00:00Z")),
+            world.submit(
+                try F.file(F.id(2), postedOn: "2025-09-01"), F.asRegion(at: "2025-12-01T06:00:00Z", occurredAt: "2025-09-10T06:00:00Z")),
             "employer-barred", ["until": "2026-09-15"])
         // Written during the bar, synced after it ended: allowed.
         try world.accept(F.file(F.id(2), postedOn: "2026-09-01"), F.asRegion(at: "2026-09-20T06:00:00Z", occurredAt: "2026-09-10T06:00:00Z"))
