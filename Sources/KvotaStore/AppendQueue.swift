@@ -21,10 +21,14 @@ final class AppendQueue: Sendable {
     /// The quota rules' state; only the drain task touches it.
     let ledger: QuotaLedger
     private let maxEventsPerTransaction: Int
+    private let snapshotInterval: Int64
+    /// The ledger position of the last snapshot check (only the drain task touches it).
+    private let lastSnapshotCheck = Mutex<Int64>(-1)
     private let logger: Logger
     private let state = Mutex(State())
 
-    init(pool: ConnectionPool, ruleSet: RuleSet, maxEventsPerTransaction: Int, logger: Logger) {
+    init(pool: ConnectionPool, ruleSet: RuleSet, maxEventsPerTransaction: Int, snapshotInterval: Int, logger: Logger) {
+        self.snapshotInterval = Int64(snapshotInterval)
         self.pool = pool
         self.ruleSet = ruleSet
         self.ledger = QuotaLedger(logger: logger)
@@ -66,6 +70,19 @@ final class AppendQueue: Sendable {
         }
     }
 
+    /// After an append that carried the log past a multiple of the snapshot interval, writes a
+    /// snapshot of the books at the ledger's position (derived data, outside the append's transaction).
+    private func snapshotIfDue() async throws {
+        guard ruleSet == .quota, snapshotInterval > 0 else { return }
+        let (position, books) = ledger.read { ($0.position, $0.books) }
+        let previous = lastSnapshotCheck.withLock { last in
+            defer { last = position }
+            return last
+        }
+        guard previous >= 0, position / snapshotInterval > previous / snapshotInterval else { return }
+        try await pool.withConnection { connection in try EventStore.writeSnapshot(books, at: position, connection) }
+    }
+
     private func commit(_ group: [Pending]) async {
         do {
             let submissions = group.map(\.submission)
@@ -83,6 +100,7 @@ final class AppendQueue: Sendable {
                 }
             }
             for (pending, result) in zip(group, statuses) { pending.continuation.resume(returning: result) }
+            try? await snapshotIfDue()
         } catch let error as StoreError where error.code == .queryFailed && group.count > 1 {
             // One submission may have made the shared transaction fail: give each its own.
             logger.warning(

@@ -1,3 +1,4 @@
+import Foundation
 public import KvotaCore
 
 extension EventStore {
@@ -12,11 +13,79 @@ extension EventStore {
         }
     }
 
-    /// The quota picture of `key` after position `position`, rebuilt by replaying the log through
-    /// the rules' `evolve`.
+    /// The quota picture of `key` after position `position` (or the head, if the log is shorter),
+    /// rebuilt from the log: the books of the nearest snapshot at or before it, then the events after
+    /// the snapshot replayed through the same `QuotaBook` changes as `evolve` makes.
     public func quotaProjection(_ key: QuotaKey, atPosition position: Int64) async throws -> QuotaProjection {
-        let state = try await replay(through: position)
-        return QuotaProjection(key: key, book: state.book(key), position: state.position)
+        let replay = try await replayBooks(through: position)
+        return QuotaProjection(key: key, book: replay.books[key] ?? QuotaBook(), position: replay.position)
+    }
+
+    /// The books after `position`, from the nearest snapshot and the events after it.
+    public func replayBooks(through position: Int64) async throws -> QuotaBookReplay {
+        var replay = try await pool.withConnection { connection in try EventStore.nearestSnapshot(at: position, connection) }
+        guard position > replay.position else { return replay }
+        scanning: for try await page in scan(after: replay.position) {
+            var events: [(Int64, DomainEvent?)] = []
+            for entry in page {
+                if entry.position > position { break }
+                events.append((entry.position, try? DomainEvent(stream: entry.event.stream, type: entry.event.type, data: entry.event.data)))
+            }
+            let missing = replay.missingPermits(in: events.compactMap(\.1))
+            let facts = missing.isEmpty ? [:] : try await permitFacts(missing)
+            for (eventPosition, event) in events {
+                if let event { replay.apply(event, position: eventPosition, facts: facts) } else { replay.skip(to: eventPosition) }
+            }
+            if events.count < page.count || replay.position >= position { break scanning }
+        }
+        return replay
+    }
+
+    static let snapshotAt = """
+        SELECT position, year, line, book FROM quota_snapshots
+         WHERE position = (SELECT max(position) FROM quota_snapshots WHERE position <= $1)
+        """
+
+    static func nearestSnapshot(at position: Int64, _ connection: PGConnection) throws -> QuotaBookReplay {
+        let rows = try connection.execute("kvota_snapshot_at", snapshotAt, [.int(position)])
+        guard rows.rowCount > 0 else { return QuotaBookReplay() }
+        var books: [QuotaKey: QuotaBook] = [:]
+        for row in 0..<rows.rowCount {
+            guard let line = QuotaLine(rawValue: rows.string(row, 2)),
+                let book = QuotaBook(json: try JSONParser.parse(rows.bytes(row, 3)))
+            else { throw StoreError(.queryFailed, "quota snapshot at \(rows.int64(row, 0)) is unreadable") }
+            books[QuotaKey(year: rows.int64(row, 1), line: line)] = book
+        }
+        return QuotaBookReplay(books: books, position: rows.int64(0, 0))
+    }
+
+    /// The issue facts of permits (their `PermitIssued`, version 0 of their stream).
+    func permitFacts(_ ids: Set<UUID>) async throws -> [UUID: PermitIssued] {
+        let entries = try await pool.withConnection { connection in
+            try EventStore.decode(
+                connection.execute(
+                    "kvota_first_events", "SELECT body, leaf_hash FROM events WHERE stream = ANY($1::text[]) AND version = 0",
+                    [.textArray(ids.map { "permit-\($0.lowercased)" })]))
+        }
+        var facts: [UUID: PermitIssued] = [:]
+        for entry in entries {
+            if case .permitIssued(let id, let permit)? = try? DomainEvent(
+                stream: entry.event.stream, type: entry.event.type, data: entry.event.data)
+            {
+                facts[id] = permit
+            }
+        }
+        return facts
+    }
+
+    /// Writes a snapshot of `books` at `position` (idempotent).
+    static func writeSnapshot(_ books: [QuotaKey: QuotaBook], at position: Int64, _ connection: PGConnection) throws {
+        for (key, book) in books {
+            try connection.execute(
+                "kvota_write_snapshot",
+                "INSERT INTO quota_snapshots (position, year, line, book) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                [.int(position), .int(key.year), .text(key.line.rawValue), .text(CanonicalJSON.string(book.json))])
+        }
     }
 
     /// The quota picture of `key` after the last event recorded at or before `time`.
@@ -58,14 +127,24 @@ extension EventStore {
     @discardableResult
     public func rebuildProjections() async throws -> (position: Int64, rows: Int) {
         let ledger = QuotaLedger(logger: logger)
-        for try await page in scan() { for entry in page { ledger.fold(entry.event) } }
+        let every = Int64(configuration.snapshotInterval)
+        var snapshots: [(Int64, [QuotaKey: QuotaBook])] = []
+        for try await page in scan() {
+            for entry in page {
+                ledger.fold(entry.event)
+                if every > 0 && (entry.position + 1) % every == 0 { snapshots.append((entry.position, ledger.state.books)) }
+            }
+        }
+        let snapshotsToWrite = snapshots
         return try await pool.withConnection { connection in
             try connection.exec("BEGIN")
             do {
                 let head = try connection.query("SELECT next_position - 1 FROM log_head WHERE id = 1 FOR UPDATE").int64(
                     0, 0)
                 try ledger.catchUp(connection, through: head)
-                try connection.exec("DELETE FROM quota_ceilings; DELETE FROM quota_regions; DELETE FROM quota_usage")
+                try connection.exec(
+                    "DELETE FROM quota_ceilings; DELETE FROM quota_regions; DELETE FROM quota_usage; DELETE FROM quota_snapshots")
+                for (position, books) in snapshotsToWrite { try EventStore.writeSnapshot(books, at: position, connection) }
                 let everything = QuotaProjectionWriter.everything(in: ledger.state)
                 try QuotaProjectionWriter.write(everything, from: ledger.state, on: connection)
                 try connection.exec("COMMIT")

@@ -21,7 +21,7 @@ public final class EventStore: Sendable {
         notifier = LogNotifier(conninfo: configuration.databaseURL, logger: logger)
         queue = AppendQueue(
             pool: pool, ruleSet: configuration.rules, maxEventsPerTransaction: configuration.maxEventsPerTransaction,
-            logger: logger)
+            snapshotInterval: configuration.snapshotInterval, logger: logger)
     }
 
     /// Applies pending migrations (see `schema/migrations`).

@@ -9,6 +9,9 @@ public struct StoreConfiguration: Sendable {
     public var maxEventsPerTransaction: Int
     /// The rules appends enforce (default: Kvota's quota rules).
     public var rules: RuleSet
+    /// A snapshot of the quota books is written each time the log passes a multiple of this many
+    /// events (`KVOTA_SNAPSHOT_INTERVAL`, default 100,000; 0: none).
+    public var snapshotInterval: Int = 100_000
 
     public init(
         databaseURL: String, maxConnections: Int = 8, maxEventsPerTransaction: Int = 10_000, rules: RuleSet = .quota

@@ -50,11 +50,13 @@ struct QuotaProjectionTests {
         return heads
     }
 
-    @Test("the inline tables, a rebuild from the log, and a replay give the same picture")
-    func inlineRebuildReplay() async throws {
-        let store = try await TestDatabase.store(rules: .quota)
+    @Test(
+        "the inline tables, a rebuild from the log, and a replay (from snapshots or from nothing) give the same picture",
+        arguments: [0, 4])
+    func inlineRebuildReplay(snapshotInterval: Int) async throws {
+        let store = try await TestDatabase.store(rules: .quota, snapshotInterval: snapshotInterval)
         defer { store.shutdown() }
-        let heads = try await Self.activity(store)
+        _ = try await Self.activity(store)
 
         let inline = try await store.quotaProjection(Self.key)
         let head = try await store.headPosition()
@@ -70,8 +72,13 @@ struct QuotaProjectionTests {
         #expect(try await Self.tables(store) == before)
         #expect(try await store.quotaProjection(Self.key) == inline)
 
+        let snapshots = try await store.pool.withConnection {
+            try $0.query("SELECT count(DISTINCT position) FROM quota_snapshots").int64(0, 0)
+        }
+        #expect(snapshotInterval == 0 ? snapshots == 0 : snapshots >= 2, "\(snapshots) snapshots")
+
         // Every past position: replaying the prefix gives what the projection showed then.
-        for position in heads.dropLast() {
+        for position in Array(-1...head) {
             let past = try await store.quotaProjection(Self.key, atPosition: position)
             var state = QuotaState()
             for entry in try await readAll(store) where entry.position <= position {

@@ -34,10 +34,12 @@ enum TestDatabase {
     }
 
     /// A migrated store on a fresh database.
-    static func store(maxConnections: Int = 8, rules: RuleSet = .envelopeOnly) async throws -> EventStore {
-        let store = try EventStore(
-            configuration: StoreConfiguration(databaseURL: try create(), maxConnections: maxConnections, rules: rules),
-            logger: logger)
+    static func store(maxConnections: Int = 8, rules: RuleSet = .envelopeOnly, snapshotInterval: Int = 100_000)
+        async throws -> EventStore
+    {
+        var configuration = StoreConfiguration(databaseURL: try create(), maxConnections: maxConnections, rules: rules)
+        configuration.snapshotInterval = snapshotInterval
+        let store = try EventStore(configuration: configuration, logger: logger)
         try await store.migrate()
         return store
     }

@@ -6,23 +6,9 @@ extension QuotaState {
     public mutating func evolve(_ event: DomainEvent, position: Int64) {
         defer { self.position = position }
         switch event {
-        case .ceilingSet(let key, let ceiling):
-            books[key, default: QuotaBook()].ceiling = ceiling
-        case .allocationSet(let key, let allocation):
-            books[key, default: QuotaBook()].allocations[allocation.region] = allocation.units
-        case .reallocationRequested(let key, let request):
-            books[key, default: QuotaBook()].requests[request.requestId] = ReallocationRecord(
-                request: request, status: .pending)
-        case .reallocationApproved(let key, let approval):
-            guard var record = books[key]?.requests[approval.requestId] else { return }
-            let units = approval.units ?? record.request.units
-            record.status = .approved
-            record.approvedUnits = units
-            books[key]!.requests[approval.requestId] = record
-            books[key]!.allocations[record.request.region, default: 0] += units
-            if let donor = record.request.fromRegion { books[key]!.allocations[donor, default: 0] -= units }
-        case .reallocationRejected(let key, let requestId, _):
-            books[key]?.requests[requestId]?.status = .rejected
+        case .ceilingSet(let key, _), .allocationSet(let key, _), .reallocationRequested(let key, _),
+            .reallocationApproved(let key, _), .reallocationRejected(let key, _, _):
+            books[key, default: QuotaBook()].apply(event)
         case .applicationFiled(let id, let filing):
             applications[id] = ApplicationRecord(filing: filing, status: .filed, issued: 0)
             if let role = filing.cat1Role {
@@ -76,9 +62,7 @@ extension QuotaState {
         if let role = permit.cat1Role {
             cat1Holders[Cat1Seat(employer: permit.employerBin, role: role, title: permit.positionTitle)] = id
         }
-        let key = QuotaKey(year: permit.year, line: permit.line)
-        books[key, default: QuotaBook()].inUse[permit.region, default: 0] += 1
-        books[key]!.usage[permit.usageKey, default: 0] += 1
+        books[QuotaKey(year: permit.year, line: permit.line), default: QuotaBook()].take(permit)
     }
 
     private mutating func end(_ id: UUID, as status: PermitRecord.Status) {
@@ -92,12 +76,7 @@ extension QuotaState {
             let seat = Cat1Seat(employer: permit.employerBin, role: role, title: permit.positionTitle)
             if cat1Holders[seat] == id { cat1Holders[seat] = nil }
         }
-        let key = QuotaKey(year: permit.year, line: permit.line)
-        books[key]?.inUse[permit.region, default: 0] -= 1
-        let usage = permit.usageKey
-        if let count = books[key]?.usage[usage] {
-            books[key]!.usage[usage] = count > 1 ? count - 1 : nil
-        }
+        books[QuotaKey(year: permit.year, line: permit.line)]?.release(permit)
     }
 }
 
