@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "kvota-bench",
             dependencies: [
-                "KvotaStore", "KvotaCore", "CLibPQ",
+                "KvotaStore", "KvotaCore", "KvotaHistory", "CLibPQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -101,7 +101,7 @@ extension History2025Builder {
     }
 
     /// Rural offices that lost their connection: every application and permit event of the region
-    /// over two to three working days is recorded at once when the device syncs, keeping the time
+    /// over three to four working days is recorded at once when the device syncs, keeping the time
     /// it was written at as `occurredAt` (hours to days earlier).
     mutating func applyOfflineBatches() {
         let rural: [Region] = [.kyzylorda, .ulytau, .abai, .northKazakhstan, .zhetysu, .zhambyl, .kostanay, .turkistan]
@@ -110,7 +110,7 @@ extension History2025Builder {
         while batches < 10 {
             let region = rural[batches % rural.count]
             let start = workingDay(from: AlmatyClock.date("2025-02-03"), through: AlmatyClock.date("2025-11-18"))
-            let end = start + 1 + rng.below(2)
+            let end = start + 2 + rng.below(2)
             guard !quiet.contains(calendar[start]), !quiet.contains(calendar[end]) else { continue }
             let windowStart = AlmatyClock.instant(calendar[start], hour: 9)
             let sync = AlmatyClock.instant(
@@ -122,7 +122,7 @@ extension History2025Builder {
             }
             guard members.count >= 3 else { continue }
             members.sort { (drafts[$0].recordedAt, drafts[$0].seq) < (drafts[$1].recordedAt, drafts[$1].seq) }
-            let device = History2025Builder.devices(region)
+            let device = History2025Builder.devices(region) + 1
             for (k, i) in members.enumerated() {
                 drafts[i].recordedAt = Timestamp(microsecondsSinceEpoch: sync.microseconds - Int64(members.count - k) * 40)
                 drafts[i].writer = .region(region, device: device)

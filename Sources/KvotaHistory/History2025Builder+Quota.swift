@@ -58,7 +58,7 @@ extension History2025Builder {
             requestId: "realloc-2025-kz-61-01", region: .turkistan, fromRegion: nil, asked: 300, granted: nil,
             requested: at("2025-07-01", 10, 5, 18), decided: at("2025-07-08", 14, 45, 29),
             justification: "Cotton and vegetable harvest: seasonal workers for farms of the Turkistan region",
-            rejection: "the reserve is kept for the seasonal professions added from August; resubmit after the ceiling is raised"),
+            rejection: "is kept for the seasonal professions added from August; resubmit after the ceiling is raised"),
         ReallocationPlan(
             requestId: "realloc-2025-kz-23-01", region: .atyrau, fromRegion: nil, asked: 400, granted: 400,
             requested: at("2025-09-09", 10, 20, 45), decided: at("2025-09-12", 16, 0, 12),
@@ -89,7 +89,7 @@ extension History2025Builder {
         // Shares: part plan, part actual need (the regions' peaks over the year).
         let need = regions.indices.map { r in peaks.map { $0[r] }.max() ?? 0 }
         let needTotal = Double(max(1, need.reduce(0, +)))
-        let planTotal = Profiles2025.regionShare.values.reduce(0, +)
+        let planTotal = regions.reduce(0.0) { $0 + Profiles2025.regionShare[$1]! }
         let shares = regions.indices.map { r in
             0.3 * Profiles2025.regionShare[regions[r]]! / planTotal + 0.7 * Double(need[r]) / needTotal
         }
@@ -156,8 +156,10 @@ extension History2025Builder {
         guard let granted = plan.granted else {
             var reason = plan.rejection
             if plan.fromRegion == nil {
-                let reserve = Int(ceiling) - current.reduce(0, +)
-                reason = "the reserve holds \(reserve) units and " + reason
+                let reserve = ceiling - Int64(current.reduce(0, +))
+                reason =
+                    reserve < plan.asked
+                    ? "the reserve holds \(reserve) units, fewer than the \(plan.asked) asked, and " + reason : "the reserve " + reason
             }
             addMinistryEvent(
                 at: plan.decided, stream: History2025Builder.foreignStream, type: "ReallocationRejected",

@@ -61,7 +61,7 @@ enum Profiles2025 {
     /// Planned shares of the `foreign-labour` allocation (the oil regions and the three cities first).
     static let regionShare: [Region: Double] = [
         .atyrau: 15, .almaty: 12, .astana: 11, .mangystau: 9, .shymkent: 6, .karaganda: 6, .aktobe: 6,
-        .westKazakhstan: 5, .turkistan: 3.5, .almatyRegion: 3.5, .pavlodar: 3, .eastKazakhstan: 3, .zhambyl: 2.5,
+        .westKazakhstan: 7, .turkistan: 3.5, .almatyRegion: 3.5, .pavlodar: 3, .eastKazakhstan: 2.5, .zhambyl: 2.5,
         .kyzylorda: 2.5, .akmola: 2.5, .kostanay: 2, .abai: 2, .zhetysu: 2, .northKazakhstan: 1.5, .ulytau: 1.5,
     ]
 
@@ -83,12 +83,12 @@ enum Profiles2025 {
             return farming[region] ?? 0.6
         case "B":
             let mining: [Region: Double] = [
-                .atyrau: 3, .mangystau: 3, .westKazakhstan: 2.5, .aktobe: 2, .karaganda: 2, .ulytau: 5, .pavlodar: 1.5,
+                .atyrau: 3, .mangystau: 3, .westKazakhstan: 3, .aktobe: 2, .karaganda: 2, .ulytau: 5, .pavlodar: 1.5,
                 .eastKazakhstan: 2.5, .kyzylorda: 2.5, .abai: 2, .kostanay: 1.5, .almaty: 0.2, .astana: 0.2, .shymkent: 0.2,
             ]
             return mining[region] ?? 0.4
         case "F":
-            let building: [Region: Double] = [.atyrau: 1.5, .astana: 1.5, .almaty: 1.3, .mangystau: 1.2]
+            let building: [Region: Double] = [.atyrau: 1.5, .astana: 1.5, .almaty: 1.3, .mangystau: 1.2, .westKazakhstan: 1.3]
             return building[region] ?? 1
         case "C", "D", "E":
             let industry: [Region: Double] = [

@@ -8,7 +8,7 @@ struct KvotaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kvota-bench",
         abstract: "Kvota's benchmarks; each prints its figures beside a baseline from the same run.",
-        subcommands: [StoreBenchmark.self, DecodeBenchmark.self])
+        subcommands: [StoreBenchmark.self, RulesBenchmark.self, DecodeBenchmark.self])
 }
 
 /// A shared counter handing out work items.
@@ -69,6 +69,13 @@ struct ResultTable {
             String(format: "  %@: %d events in %.2f s = %.0f events/s", name, events, seconds, Double(events) / seconds)
         )
         fflush(nil)
+    }
+
+    /// Prints `name`'s rate as a fraction of `baseline`'s.
+    func printRatio(of name: String, to baseline: String) {
+        guard let row = rows.first(where: { $0.0 == name }), let base = rows.first(where: { $0.0 == baseline }) else { return }
+        let ratio = (Double(row.1) / row.2) / (Double(base.1) / base.2)
+        Swift.print(String(format: "  %@ / %@ = %.2f", name, baseline, ratio))
     }
 
     func print() {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The quota of one year and line: its ceiling, the regions' allocations and units in use, the
 /// breakdown of active permits, and reallocation requests.
 public struct QuotaBook: Sendable, Hashable {
@@ -82,9 +84,11 @@ public struct Cat1Seat: Sendable, Hashable {
     /// Nil for the first head (one per employer); the position title for a deputy.
     public var title: String?
 
+    /// Deputy titles are compared trimmed and case-folded: "Deputy for Finance" and "deputy for
+    /// finance " are one seat.
     public init(employer: BIN, role: Cat1Role, title: String?) {
         self.employer = employer
         self.role = role
-        self.title = role == .deputy ? title : nil
+        self.title = role == .deputy ? title.map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() } : nil
     }
 }

@@ -125,7 +125,7 @@ extension QuotaState {
         case .employerBarred:
             break
         case .employerBarLifted(let bin, _):
-            guard let record = bars[bin], !record.lifted, record.bar.until > context.today else {
+            guard bars[bin]?.contains(where: { !$0.lifted && $0.bar.until > context.today }) == true else {
                 throw Conflict.invalidState("not-barred", "employer \(bin) is not barred")
             }
         }
@@ -171,8 +171,8 @@ extension QuotaState {
                 "must be before the filing date \(filedOn): the vacancy is posted on enbek.kz before an application is filed"
             )
         }
-        if let bar = bars[filing.employerBin], bar.covers(context.today) {
-            throw Conflict.employerBarred(filing.employerBin, until: bar.bar.until)
+        if let until = barUntil(filing.employerBin, on: context.today) {
+            throw Conflict.employerBarred(filing.employerBin, until: until)
         }
         if let role = filing.cat1Role {
             let seat = Cat1Seat(employer: filing.employerBin, role: role, title: filing.positionTitle)
@@ -208,8 +208,8 @@ extension QuotaState {
                 "names an application for another region, employer, category, year or line "
                     + "(\(filing.region.rawValue), \(filing.employerBin), \(filing.category.rawValue), \(filing.year))")
         }
-        if let bar = bars[permit.employerBin], bar.covers(context.today) {
-            throw Conflict.employerBarred(permit.employerBin, until: bar.bar.until)
+        if let until = barUntil(permit.employerBin, on: context.today) {
+            throw Conflict.employerBarred(permit.employerBin, until: until)
         }
         if let holder = activeWorkers[WorkerYear(worker: permit.workerRef, year: permit.year)] {
             throw Conflict.duplicateWorker(permit: holder, year: permit.year)
@@ -218,6 +218,15 @@ extension QuotaState {
             throw Conflict.applicationExhausted(
                 permit.applicationId, workers: filing.workers, issued: application.issued,
                 state: application.status.rawValue)
+        }
+        if permit.cat1Role != filing.cat1Role {
+            throw Rejection.field("data.cat1Role", "must be the application's (\(filing.cat1Role?.rawValue ?? "none"))")
+        }
+        if let role = permit.cat1Role,
+            Cat1Seat(employer: permit.employerBin, role: role, title: permit.positionTitle)
+                != Cat1Seat(employer: filing.employerBin, role: role, title: filing.positionTitle)
+        {
+            throw Rejection.field("data.positionTitle", "must be the application's (\(filing.positionTitle ?? ""))")
         }
         if let role = permit.cat1Role {
             let seat = Cat1Seat(employer: permit.employerBin, role: role, title: permit.positionTitle)

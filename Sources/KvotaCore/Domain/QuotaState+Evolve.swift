@@ -30,9 +30,9 @@ extension QuotaState {
         case .permitExpired(let id):
             end(id, as: .expired)
         case .employerBarred(let bin, let bar):
-            bars[bin] = BarRecord(bar: bar, lifted: false)
+            bars[bin] = (bars[bin] ?? []) + [BarRecord(bar: bar, lifted: false)]
         case .employerBarLifted(let bin, _):
-            bars[bin]?.lifted = true
+            if let records = bars[bin] { bars[bin] = records.map { BarRecord(bar: $0.bar, lifted: true) } }
         }
     }
 

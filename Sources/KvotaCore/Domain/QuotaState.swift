@@ -13,13 +13,20 @@ public struct QuotaState: Sendable {
     public var cat1Holders = LayeredMap<Cat1Seat, UUID>()
     /// The open (filed or approved, not yet used) `cat1` application for each seat.
     public var openCat1Applications = LayeredMap<Cat1Seat, UUID>()
-    public var bars = LayeredMap<BIN, BarRecord>()
+    /// Every bar recorded for an employer (a new bar never shortens one in force).
+    public var bars = LayeredMap<BIN, [BarRecord]>()
     /// Position of the last event folded in; -1 for none.
     public var position: Int64 = -1
 
     public init() {}
 
     public func book(_ key: QuotaKey) -> QuotaBook { books[key] ?? QuotaBook() }
+
+    /// The last day of the bar in force for `employer` on `day` (the latest `until` of the unlifted
+    /// bars covering it), or nil when the employer may hire.
+    public func barUntil(_ employer: BIN, on day: CalendarDate) -> CalendarDate? {
+        bars[employer]?.filter { $0.covers(day) }.map(\.bar.until).max()
+    }
 
     /// Folds the overlays of every map into their bases (see ``LayeredMap``).
     public mutating func flatten() {
@@ -44,7 +51,9 @@ public struct QuotaState: Sendable {
             guard entry.value.status == .active, let deadline = entry.value.permit.replacementDeadline, deadline < today
             else { return nil }
             return (entry.key, entry.value)
-        }.sorted { $0.record.permit.replacementDeadline! < $1.record.permit.replacementDeadline! }
+        }.sorted {
+            ($0.record.permit.replacementDeadline!, $0.permit.uuidString) < ($1.record.permit.replacementDeadline!, $1.permit.uuidString)
+        }
     }
 }
 

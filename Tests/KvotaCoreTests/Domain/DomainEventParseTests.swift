@@ -359,10 +359,11 @@ struct DomainEventParseTests {
         #expect(try StreamRef(stream).name == stream)
     }
 
-    /// A quota stream name with a non-canonical year (`02025`) names the same book as the canonical one, so
-    /// two streams, with versions of their own, would write the same quota. The uuid streams insist on the
-    /// canonical (lowercase) form; quota streams should insist on it too.
-    @Test("a quota stream must be written canonically: no leading zeros in the year", arguments: ["quota-02025-foreign-labour", "quota-002025-foreign-labour"])
+    /// A quota stream name with a non-canonical year (`02025`, `+2025`) names the same book as the canonical
+    /// one, so two streams, with versions of their own, would write the same quota (`02025` also passes
+    /// `StreamName.validate`). The uuid streams insist on the canonical (lowercase) form; quota streams
+    /// should insist on it too: `StreamRef(s).name == s`.
+    @Test("a quota stream must be written canonically: no leading zeros in the year", arguments: ["quota-02025-foreign-labour", "quota-002025-foreign-labour", "quota-+2025-foreign-labour"])
     func canonicalQuotaYear(stream: String) {
         expectParseRejection("invalid-field", field: "stream") {
             let ref = try StreamRef(stream)

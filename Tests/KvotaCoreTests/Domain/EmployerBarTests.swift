@@ -100,25 +100,50 @@ struct EmployerBarTests {
         expectConflict(world.submit(try F.file(F.id(2)), F.asRegion()), "employer-barred", ["until": "2026-12-01"])
     }
 
+    /// The contract: a bar "ends at `until` or when lifted by the ministry". Recording a second bar is neither,
+    /// yet `evolve` keeps one record per BIN, so a second bar replaces the first: one that starts later punches
+    /// a hole in the active bar, one that ends sooner cuts it short.
+    @Test("a second bar does not cut short or punch a hole in an active bar")
+    func secondBarKeepsFirst() throws {
+        // Barred 2025-09-15 to 2026-09-15; a further bar decided to run from 2026-10-01 to 2027-10-01.
+        var later = try barredWorld()
+        try later.accept(F.bar(F.binA, from: "2026-10-01", until: "2027-10-01"), F.asMinistry())
+        expectConflict(later.submit(try F.file(F.id(2)), F.asRegion()), "employer-barred")
+        expectConflict(later.submit(try F.issue(F.id(101), application: F.id(1)), F.asRegion()), "employer-barred")
+        // Barred 2025-09-15 to 2026-09-15; a second, shorter bar from 2025-11-01 to 2026-02-01.
+        var shorter = try barredWorld()
+        try shorter.accept(F.bar(F.binA, from: "2025-11-01", until: "2026-02-01"), F.asMinistry())
+        expectConflict(
+            shorter.submit(try F.issue(F.id(101), application: F.id(1)), F.asRegion(at: "2026-03-01T06:00:00Z")), "employer-barred",
+            ["until": "2026-09-15"])
+    }
+
+    @Test("a later bar that overlaps and runs longer extends the bar")
+    func longerBarExtends() throws {
+        var world = try barredWorld()
+        try world.accept(F.bar(F.binA, from: "2025-12-01", until: "2026-12-01"), F.asMinistry())
+        expectConflict(world.submit(try F.file(F.id(2)), F.asRegion(at: "2026-10-01T06:00:00Z")), "employer-barred", ["until": "2026-12-01"])
+    }
+
     @Test("only the ministry bars and lifts")
     func roles() throws {
         var world = try barredWorld()
         expectRejection(world.submit(try F.bar(F.binB, from: "2025-12-01", until: "2026-12-01"), F.asRegion()), "forbidden")
         expectRejection(world.submit(try F.bar(F.binB, from: "2025-12-01", until: "2026-12-01"), F.asSystem()), "forbidden")
         expectRejection(world.submit(try F.lift(F.binA), F.asRegion()), "forbidden")
-        #expect(world.state.bars[F.bin(F.binA)]?.lifted == false)
+        #expect(world.state.bars[F.bin(F.binA)]?.allSatisfy { !$0.lifted } == true)
         #expect(world.state.bars[F.bin(F.binB)] == nil)
     }
 
     @Test("BarRecord.covers: from inclusive, until exclusive, nothing when lifted")
     func covers() throws {
         var world = try barredWorld()
-        let record = try #require(world.state.bars[F.bin(F.binA)])
+        let record = try #require(world.state.bars[F.bin(F.binA)]?.first)
         #expect(!record.covers(F.date("2025-09-14")))
         #expect(record.covers(F.date("2025-09-15")))
         #expect(record.covers(F.date("2026-09-14")))
         #expect(!record.covers(F.date("2026-09-15")))
         try world.accept(F.lift(F.binA), F.asMinistry())
-        #expect(world.state.bars[F.bin(F.binA)]?.covers(F.date("2025-12-01")) == false)
+        #expect(world.state.bars[F.bin(F.binA)]?.first?.covers(F.date("2025-12-01")) == false)
     }
 }

@@ -248,6 +248,11 @@ struct InvariantPropertyTests {
         #expect(dictionary(replay.openCat1Applications) == dictionary(state.openCat1Applications))
         #expect(dictionary(replay.bars) == dictionary(state.bars))
 
+        // A book's snapshot JSON reads back as the same book.
+        for (key, book) in state.books {
+            #expect(QuotaBook(json: book.json) == book, "\(key) snapshot does not round-trip")
+        }
+
         // Flattening changes nothing that can be seen.
         var flattened = state
         flattened.flatten()
@@ -267,6 +272,33 @@ struct InvariantPropertyTests {
         #expect(first.outcomes == second.outcomes)
         #expect(first.world.state.books == second.world.state.books)
         #expect(first.log.map(\.event) == second.log.map(\.event))
+    }
+
+    @Test("the invariant check notices each broken invariant (events forced past the rules)")
+    func checkerNotices() throws {
+        var overCeiling = Simulation(seed: 1)
+        overCeiling.world.force(try F.ceiling(10))
+        overCeiling.world.force(try F.allocation(.almaty, 11))
+        withKnownIssue("allocations over the ceiling") { overCeiling.checkInvariants(step: 0) }
+
+        var overAllocation = Simulation(seed: 1)
+        overAllocation.world.force(try F.ceiling(10))
+        overAllocation.world.force(try F.allocation(.almaty, 1))
+        overAllocation.world.force(try F.file(F.id(1)))
+        overAllocation.world.force(try F.approveApplication(F.id(1)))
+        overAllocation.world.force(try F.issue(F.id(101), application: F.id(1), worker: 1))
+        overAllocation.checkInvariants(step: 0)
+        overAllocation.world.force(try F.issue(F.id(102), application: F.id(1), worker: 2))
+        withKnownIssue("in use over the allocation") { overAllocation.checkInvariants(step: 1) }
+
+        var twoPermits = Simulation(seed: 1)
+        twoPermits.world.force(try F.ceiling(10))
+        twoPermits.world.force(try F.allocation(.almaty, 5))
+        twoPermits.world.force(try F.file(F.id(1)))
+        twoPermits.world.force(try F.approveApplication(F.id(1)))
+        twoPermits.world.force(try F.issue(F.id(101), application: F.id(1), worker: 1))
+        twoPermits.world.force(try F.issue(F.id(102), application: F.id(1), worker: 1))
+        withKnownIssue("one worker, two active permits") { twoPermits.checkInvariants(step: 1) }
     }
 
     private func dictionary<Key, Value>(_ map: LayeredMap<Key, Value>) -> [Key: Value] {

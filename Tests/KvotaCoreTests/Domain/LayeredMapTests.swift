@@ -110,6 +110,23 @@ struct LayeredMapTests {
         #expect(before == model)
     }
 
+    @Test("a large overlay folds itself into the base without changing content or touching copies")
+    func autoFlatten() {
+        var base = LayeredMap<Int, Int>()
+        for key in 0..<1_000 { base[key] = key }
+        base.flatten()
+        var copy = base
+        for key in 0..<200_010 { copy[key] = -key }
+        copy[5] = nil
+        #expect(copy.count == 200_009)
+        #expect(copy[5] == nil)
+        #expect(copy[200_009] == -200_009)
+        #expect(copy[999] == -999)
+        #expect(base.count == 1_000)
+        #expect(base[999] == 999)
+        #expect(base[5] == 5)
+    }
+
     @Test("entries lists each live key once, overlay over base")
     func entriesOnce() {
         var map = LayeredMap<String, Int>()

@@ -17,6 +17,20 @@ struct QuotaRulesTests {
         #expect(world.book.ceiling?.basis == "ministerial order")
     }
 
+    @Test("a ceiling keeps its stated basis as given; units are never recomputed from it")
+    func ceilingBasis() throws {
+        var world = QuotaWorld()
+        world.accept(
+            try F.event(
+                F.quotaStream, "CeilingSet",
+                ["units": 19_400, "percent": .double(0.25), "laborForce": 7_400_000, "basis": "0.25% of the labour force"]),
+            F.asMinistry())
+        let ceiling = try #require(world.book.ceiling)
+        #expect(ceiling.units == 19_400 && ceiling.percent == 0.25 && ceiling.laborForce == 7_400_000)
+        #expect(ceiling.basis == "0.25% of the labour force")
+        #expect(QuotaBook(json: world.book.json) == world.book)
+    }
+
     @Test("allocations may sum up to the ceiling exactly; one more unit is ceiling-exceeded with exact figures")
     func allocationsUpToCeiling() throws {
         var world = try F.world(ceiling: 100, allocations: [.almaty: 60, .astana: 40])
