@@ -35,9 +35,8 @@ extension UUID {
 
     /// Parses `8-4-4-4-12` hex (either case) without Foundation's general parser.
     public init?(text: some StringProtocol) {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        var count = 0
-        var high: UInt8? = nil
+        var bytes: (UInt64, UInt64) = (0, 0)
+        var nibbles = 0
         var position = 0
         for unit in text.utf8 {
             defer { position += 1 }
@@ -45,23 +44,24 @@ extension UUID {
                 guard unit == UInt8(ascii: "-") else { return nil }
                 continue
             }
-            let nibble: UInt8
+            let nibble: UInt64
             switch unit {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = unit - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = unit - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = unit - UInt8(ascii: "A") + 10
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = UInt64(unit - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = UInt64(unit - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = UInt64(unit - UInt8(ascii: "A") + 10)
             default: return nil
             }
-            if let h = high {
-                guard count < 16 else { return nil }
-                bytes[count] = h << 4 | nibble
-                count += 1
-                high = nil
-            } else {
-                high = nibble
-            }
+            guard nibbles < 32 else { return nil }
+            if nibbles < 16 { bytes.0 = bytes.0 << 4 | nibble } else { bytes.1 = bytes.1 << 4 | nibble }
+            nibbles += 1
         }
-        guard position == 36, count == 16 else { return nil }
-        self.init(bytes: bytes)
+        guard position == 36, nibbles == 32 else { return nil }
+        let (high, low) = (bytes.0.bigEndian, bytes.1.bigEndian)
+        var value = uuid_t(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &value) { raw in
+            raw.storeBytes(of: high, toByteOffset: 0, as: UInt64.self)
+            raw.storeBytes(of: low, toByteOffset: 8, as: UInt64.self)
+        }
+        self.init(uuid: value)
     }
 }

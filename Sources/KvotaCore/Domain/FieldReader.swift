@@ -4,7 +4,9 @@ import Foundation
 /// and the rule it breaks. Unknown members are refused too: what is stored is what was meant.
 struct FieldReader {
     let data: JSONObject
-    private(set) var read: Set<String> = []
+    /// How many of the members were read; when fewer than there are, one is unknown.
+    private var found = 0
+    private var read: [String] = []
 
     init(_ data: JSONObject) { self.data = data }
 
@@ -13,8 +15,10 @@ struct FieldReader {
     }
 
     private mutating func value(_ key: String) -> JSONValue? {
-        read.insert(key)
-        guard let value = data[key], !value.isNull else { return nil }
+        read.append(key)
+        guard let value = data[key] else { return nil }
+        found += 1
+        if value.isNull { return Optional.none }  // (a bare `nil` here would read as JSONValue.null)
         return value
     }
 
@@ -83,7 +87,8 @@ struct FieldReader {
 
     /// Refuses members that no rule read.
     func finish() throws(Rejection) {
-        if let unknown = data.keys.first(where: { !read.contains($0) }) {
+        guard found < data.count else { return }
+        if let unknown = data.keys.first(where: { key in !read.contains { JSONObject.sameKey($0, key) } }) {
             throw fail(unknown, "is not a field of this event type")
         }
     }
