@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "KvotaServer",
             dependencies: [
-                "KvotaCore", "KvotaStore", "KvotaAudit",
+                "KvotaCore", "KvotaStore", "KvotaAudit", "KvotaHistory",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "kvotad",
             dependencies: [
-                "KvotaServer", "KvotaStore",
+                "KvotaServer", "KvotaStore", "KvotaCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -58,7 +58,11 @@ public struct EmbeddedPostgres: Sendable {
     /// Initialises the cluster if needed, starts it unless it runs, creates the database, and returns
     /// its connection string. Safe to call when it already runs.
     @discardableResult
-    public func start() throws(StoreError) -> String {
+    public func start() throws(StoreError) -> String { try startIfNeeded().conninfo }
+
+    /// As ``start()``, also saying whether this call started the server (false: it was running,
+    /// owned by another process, which will stop it).
+    public func startIfNeeded() throws(StoreError) -> (conninfo: String, started: Bool) {
         guard let bin = EmbeddedPostgres.binDirectory() else {
             throw StoreError(
                 .unavailable, "PostgreSQL server binaries not found: install postgresql or set KVOTA_PG_BIN_DIR")
@@ -74,7 +78,8 @@ public struct EmbeddedPostgres: Sendable {
                 ["\(bin)/initdb", "-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"],
                 "initdb")
         }
-        if try !isRunning(bin: bin) {
+        let started = try !isRunning(bin: bin)
+        if started {
             let port = try choosePort()
             try owner(
                 [
@@ -90,7 +95,7 @@ public struct EmbeddedPostgres: Sendable {
         if !exists {
             try connection.exec("CREATE DATABASE \(database)")  // checked above: [a-z0-9_]+
         }
-        return try conninfo
+        return (try conninfo, started)
     }
 
     /// Stops the cluster (fast shutdown: open sessions are ended). No-op when it is not running.

@@ -41,6 +41,7 @@ struct CommonOptions: ParsableArguments {
 /// The database kvotad uses: the configured one, or its own embedded PostgreSQL.
 struct DatabaseTarget {
     var url: String
+    /// The embedded PostgreSQL this process started (and so stops); nil when configured or already running.
     var embedded: EmbeddedPostgres?
 
     static func resolve(_ configuration: ServerConfiguration, logger: Logger) throws -> DatabaseTarget {
@@ -49,8 +50,10 @@ struct DatabaseTarget {
         logger.notice(
             "no KVOTA_DATABASE_URL: starting the embedded PostgreSQL",
             metadata: ["directory": "\(postgres.directory)", "log": "\(postgres.logFile)"])
-        let url = try postgres.start()
-        logger.notice("embedded PostgreSQL is running", metadata: ["url": "\(url)"])
-        return DatabaseTarget(url: url, embedded: postgres)
+        let (url, started) = try postgres.startIfNeeded()
+        logger.notice(
+            started ? "embedded PostgreSQL is running" : "embedded PostgreSQL was already running (another kvotad owns it)",
+            metadata: ["url": "\(url)"])
+        return DatabaseTarget(url: url, embedded: started ? postgres : nil)
     }
 }

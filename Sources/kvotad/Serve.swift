@@ -12,6 +12,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "host:port to listen on (KVOTA_HTTP_ADDRESS, default 127.0.0.1:8080).")
     var httpAddress: String?
 
+    @Flag(help: "Load the published 2025 history into the log if it is empty (demo data).")
+    var demo = false
+
     func run() async throws {
         var configuration = try options.configuration()
         if let httpAddress { try configuration.setAddress(httpAddress) }
@@ -23,6 +26,7 @@ struct Serve: AsyncParsableCommand {
                 logger: logger)
             let report = try await store.migrate()
             logger.notice("schema ready", metadata: ["version": "\(report.version)", "applied": "\(report.applied)"])
+            if demo { try await DemoHistory.load(into: store, logger: logger) }
             let app = buildApplication(configuration: configuration, store: store, logger: logger)
             var services: [any Service] = []
             if let embedded = database.embedded {

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import KvotaCore
+import KvotaServer
+import KvotaStore
+
+/// `kvotad quota`: the quota picture on the server host, now or at a past time or position.
+struct QuotaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quota", abstract: "Show the quota picture of a year and line: now, as of a time, or at a position.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Year (default: the current year in Asia/Almaty).") var year: Int64?
+    @Option(help: "foreign-labour or household-immigrant.") var line = "foreign-labour"
+    @Option(help: "RFC 3339 time or YYYY-MM-DD (the start of that day in Asia/Almaty).") var asOf: String?
+    @Option(help: "A log position.") var atPosition: Int64?
+    @Flag(help: "Print the contract's JSON instead of a table.") var json = false
+
+    func run() async throws {
+        guard let line = QuotaLine(rawValue: line) else { throw ValidationError("--line must be foreign-labour or household-immigrant") }
+        let configuration = try options.configuration()
+        let logger = try options.makeLogger()
+        let database = try DatabaseTarget.resolve(configuration, logger: logger)
+        defer { try? database.embedded?.stop() }
+        let store = try EventStore(configuration: configuration.storeConfiguration(databaseURL: database.url), logger: logger)
+        defer { store.shutdown() }
+        try await store.migrate()
+        let now = Timestamp(microsecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000))
+        let key = QuotaKey(year: year ?? CalendarDate(almatyDayOf: now).year, line: line)
+        let projection: QuotaProjection
+        if let atPosition {
+            projection = try await store.quotaProjection(key, atPosition: atPosition)
+        } else if let asOf {
+            guard let time = QuotaCommand.time(asOf) else {
+                throw ValidationError("--as-of must be an RFC 3339 time or a date YYYY-MM-DD")
+            }
+            projection = try await store.quotaProjection(key, asOf: time)
+        } else {
+            projection = try await store.quotaProjection(key)
+        }
+        print(json ? CanonicalJSON.string(projection.json) : QuotaTable(projection).text)
+    }
+
+    /// `YYYY-MM-DD` is the start of that day in Almaty (UTC+5); anything else is RFC 3339.
+    static func time(_ text: String) -> Timestamp? {
+        if let day = CalendarDate(text) {
+            return Timestamp(microsecondsSinceEpoch: (day.day * 86_400 - 5 * 3600) * 1_000_000)
+        }
+        return Timestamp(rfc3339: text)
+    }
+}
