@@ -176,12 +176,7 @@ extension QuotaState {
         }
         if let role = filing.cat1Role {
             let seat = Cat1Seat(employer: filing.employerBin, role: role, title: filing.positionTitle)
-            if let holder = cat1Holders[seat] {
-                throw Conflict.invalidState(
-                    "seat-filled",
-                    "the \(seat.label) of employer \(filing.employerBin) is held by permit \(holder.lowercased)",
-                    extra: ["permit": .string(holder.lowercased)])
-            }
+            try requireFree(seat)
             if let open = openCat1Applications[seat] {
                 throw Conflict.invalidState(
                     "seat-applied",
@@ -229,13 +224,7 @@ extension QuotaState {
             throw Rejection.field("data.positionTitle", "must be the application's (\(filing.positionTitle ?? ""))")
         }
         if let role = permit.cat1Role {
-            let seat = Cat1Seat(employer: permit.employerBin, role: role, title: permit.positionTitle)
-            if let holder = cat1Holders[seat] {
-                throw Conflict.invalidState(
-                    "seat-filled",
-                    "the \(seat.label) of employer \(permit.employerBin) is held by permit \(holder.lowercased)",
-                    extra: ["permit": .string(holder.lowercased)])
-            }
+            try requireFree(Cat1Seat(employer: permit.employerBin, role: role, title: permit.positionTitle))
         }
         let book = book(QuotaKey(year: permit.year, line: permit.line))
         let allocated = book.allocation(permit.region)
@@ -245,6 +234,15 @@ extension QuotaState {
                 permit.region, allocated: allocated, inUse: used, shortfall: used + 1 - allocated,
                 "\(permit.region.rawValue) has used all \(allocated) units of its \(permit.year) allocation; "
                     + "ask the ministry for a reallocation")
+        }
+    }
+
+    /// A `cat1` seat may have one active holder.
+    private func requireFree(_ seat: Cat1Seat) throws {
+        if let holder = cat1Holders[seat] {
+            throw Conflict.invalidState(
+                "seat-filled", "the \(seat.label) of employer \(seat.employer) is held by permit \(holder.lowercased)",
+                extra: ["permit": .string(holder.lowercased)])
         }
     }
 
