@@ -60,6 +60,9 @@ public struct AppendPlanner<Policy: AppendPolicy> {
     /// The policy, with every accepted event applied.
     public private(set) var policy: Policy
 
+    /// Lends the policy out for changing in place (for example, to move its state elsewhere).
+    public mutating func withPolicy<R>(_ body: (inout Policy) -> R) -> R { body(&policy) }
+
     public init(snapshot: LogSnapshot, policy: Policy) {
         self.snapshot = snapshot
         self.policy = policy

@@ -16,14 +16,14 @@ protocol AppendRules {
     func policy(_ connection: PGConnection, after snapshot: LogSnapshot) throws -> Policy
     /// Called in the transaction, after the events are written.
     func write(_ policy: Policy, on connection: PGConnection) throws
-    /// Called after a successful commit.
-    func committed(_ policy: Policy)
+    /// Called after a successful commit; may take the policy's state.
+    func committed(_ policy: inout Policy)
 }
 
 struct EnvelopeRules: AppendRules {
     func policy(_ connection: PGConnection, after snapshot: LogSnapshot) throws -> NoPolicy { NoPolicy() }
     func write(_ policy: NoPolicy, on connection: PGConnection) throws {}
-    func committed(_ policy: NoPolicy) {}
+    func committed(_ policy: inout NoPolicy) {}
 }
 
 /// The quota rules: decide against the ledger (caught up with the log under the lock), write the
@@ -41,5 +41,5 @@ struct QuotaRules: AppendRules {
         if !touched.isEmpty { try QuotaProjectionWriter.write(touched, from: policy.state, on: connection) }
     }
 
-    func committed(_ policy: QuotaPolicy) { ledger.commit(policy.accepted) }
+    func committed(_ policy: inout QuotaPolicy) { ledger.adopt(&policy.state) }
 }

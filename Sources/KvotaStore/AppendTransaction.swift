@@ -88,7 +88,7 @@ enum AppendTransaction {
                 try connection.execute("kvota_notify", notify, [.int(planner.snapshot.nextPosition - 1)])
             }
             try connection.exec("COMMIT")
-            rules.committed(planner.policy)
+            planner.withPolicy { rules.committed(&$0) }
             return statuses
         } catch {
             if !connection.isBroken { _ = try? connection.exec("ROLLBACK") }

@@ -9,7 +9,8 @@ extension EventStore {
             try connection.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             defer { _ = try? connection.exec("COMMIT") }
             let head = try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0)
-            return QuotaProjection(key: key, book: try EventStore.readBook(key, connection), position: head)
+            let (book, breakdown) = try EventStore.readTables(key, connection)
+            return QuotaProjection(key: key, book: book, breakdown: breakdown, position: head)
         }
     }
 
@@ -143,12 +144,17 @@ extension EventStore {
                     0, 0)
                 try ledger.catchUp(connection, through: head)
                 try connection.exec(
-                    "DELETE FROM quota_ceilings; DELETE FROM quota_regions; DELETE FROM quota_usage; DELETE FROM quota_snapshots")
+                    "DELETE FROM quota_ceilings; DELETE FROM quota_regions; DELETE FROM quota_region_categories; "
+                        + "DELETE FROM quota_origins; DELETE FROM quota_sectors; DELETE FROM quota_snapshots")
                 for (position, books) in snapshotsToWrite { try EventStore.writeSnapshot(books, at: position, connection) }
                 let everything = QuotaProjectionWriter.everything(in: ledger.state)
                 try QuotaProjectionWriter.write(everything, from: ledger.state, on: connection)
                 try connection.exec("COMMIT")
-                return (head, everything.ceilings.count + everything.regions.count + everything.usage.count)
+                return (
+                    head,
+                    everything.ceilings.count + everything.regions.count + everything.categories.count
+                        + everything.countries.count + everything.sectors.count
+                )
             } catch {
                 _ = try? connection.exec("ROLLBACK")
                 throw error
@@ -167,16 +173,16 @@ extension EventStore {
         return try await appendSubmission(AppendSubmission(marked, historical: true))
     }
 
-    /// A projection book as the inline tables hold it.
-    static func readBook(_ key: QuotaKey, _ connection: PGConnection) throws -> QuotaBook {
+    /// A book's ceiling and allocations, and the breakdown, as the inline tables hold them.
+    static func readTables(_ key: QuotaKey, _ connection: PGConnection) throws -> (QuotaBook, QuotaBreakdown) {
         var book = QuotaBook()
+        var breakdown = QuotaBreakdown()
         let parameters: [PGParameter] = [.int(key.year), .text(key.line.rawValue)]
         let ceiling = try connection.query(
             "SELECT units, percent, labor_force, basis FROM quota_ceilings WHERE year = $1 AND line = $2", parameters)
         if ceiling.rowCount == 1 {
             book.ceiling = CeilingSet(
-                units: ceiling.int64(0, 0), percent: ceiling.optionalDouble(0, 1),
-                laborForce: ceiling.optionalInt64(0, 2),
+                units: ceiling.int64(0, 0), percent: ceiling.optionalDouble(0, 1), laborForce: ceiling.optionalInt64(0, 2),
                 basis: ceiling.string(0, 3))
         }
         let regions = try connection.query(
@@ -186,17 +192,18 @@ extension EventStore {
             book.allocations[region] = regions.int64(row, 1)
             book.inUse[region] = regions.int64(row, 2)
         }
-        let usage = try connection.query(
-            "SELECT region, category, country, sector, active FROM quota_usage WHERE year = $1 AND line = $2",
-            parameters)
-        for row in 0..<usage.rowCount {
-            guard let region = Region(rawValue: usage.string(row, 0)),
-                let category = PermitCategory(rawValue: usage.string(row, 1)),
-                let country = CountryCode(usage.string(row, 2)), let sector = OKEDSection(usage.string(row, 3))
+        let categories = try connection.query(
+            "SELECT region, category, active FROM quota_region_categories WHERE year = $1 AND line = $2", parameters)
+        for row in 0..<categories.rowCount {
+            guard let region = Region(rawValue: categories.string(row, 0)),
+                let category = PermitCategory(rawValue: categories.string(row, 1))
             else { continue }
-            book.usage[UsageKey(region: region, category: category, country: country, sector: sector)] = usage.int64(
-                row, 4)
+            breakdown.regionCategories[RegionCategory(region: region, category: category)] = categories.int64(row, 2)
         }
-        return book
+        let origins = try connection.query("SELECT country, active FROM quota_origins WHERE year = $1 AND line = $2", parameters)
+        for row in 0..<origins.rowCount { breakdown.countries[origins.string(row, 0)] = origins.int64(row, 1) }
+        let sectors = try connection.query("SELECT sector, active FROM quota_sectors WHERE year = $1 AND line = $2", parameters)
+        for row in 0..<sectors.rowCount { breakdown.sectors[sectors.string(row, 0)] = sectors.int64(row, 1) }
+        return (book, breakdown)
     }
 }

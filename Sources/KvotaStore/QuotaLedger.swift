@@ -56,11 +56,12 @@ final class QuotaLedger: @unchecked Sendable {
         }
     }
 
-    /// Takes in the events a committed append accepted. (No flatten here: the transaction's copy of
-    /// the state is still alive, and folding into a shared base would copy it whole.)
-    func commit(_ accepted: [(position: Int64, event: DomainEvent)]) {
+    /// Takes the state a committed append planned on (the ledger's, with the accepted events folded
+    /// in), leaving the old one in its place; no folding twice. (No flatten here: the old state still
+    /// shares the maps' bases until the transaction's planner is gone; the next catch-up flattens.)
+    func adopt(_ committed: inout QuotaState) {
         lock.lock()
         defer { lock.unlock() }
-        for (position, event) in accepted { state.evolve(event, position: position) }
+        swap(&state, &committed)
     }
 }

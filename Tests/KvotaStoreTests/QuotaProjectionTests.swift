@@ -14,7 +14,9 @@ struct QuotaProjectionTests {
             for sql in [
                 "SELECT year, line, units, percent, labor_force, basis FROM quota_ceilings ORDER BY 1, 2",
                 "SELECT year, line, region, allocated, in_use FROM quota_regions ORDER BY 1, 2, 3",
-                "SELECT year, line, region, category, country, sector, active FROM quota_usage ORDER BY 1, 2, 3, 4, 5, 6",
+                "SELECT year, line, region, category, active FROM quota_region_categories ORDER BY 1, 2, 3, 4",
+                "SELECT year, line, country, active FROM quota_origins ORDER BY 1, 2, 3",
+                "SELECT year, line, sector, active FROM quota_sectors ORDER BY 1, 2, 3",
             ] {
                 let result = try connection.exec("SELECT string_agg(t::text, ';') FROM (\(sql)) t")
                 rows.append(result.isNull(0, 0) ? "" : result.string(0, 0))

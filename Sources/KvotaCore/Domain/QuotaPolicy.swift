@@ -3,7 +3,7 @@ import Foundation
 /// The quota rules as the store's append policy: every item is read as a ``DomainEvent`` and
 /// decided against the state the items before it left; accepted ones are folded in.
 public struct QuotaPolicy: AppendPolicy {
-    public private(set) var state: QuotaState
+    public var state: QuotaState
     /// The server's clock for this append (the items' `recordedAt`).
     public let recordedAt: Timestamp
     /// Every event accepted in this append, typed, in order.

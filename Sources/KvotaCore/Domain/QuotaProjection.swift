@@ -22,32 +22,31 @@ public struct QuotaProjection: Sendable, Hashable {
     public var bySector: [String: Int64]
     public var byCategory: [PermitCategory: Int64]
 
-    /// The projection of a book; the inline tables, a rebuild and a replay all come through here.
+    /// The projection of a book (replays, snapshots).
     public init(key: QuotaKey, book: QuotaBook, position: Int64) {
+        self.init(key: key, book: book, breakdown: book.breakdown, position: position)
+    }
+
+    /// The projection of a book's ceiling and allocations with a breakdown of active permits (the
+    /// inline tables hold exactly these); a book's own usage is ignored.
+    public init(key: QuotaKey, book: QuotaBook, breakdown: QuotaBreakdown, position: Int64) {
         self.key = key
         self.position = position
         ceiling = book.ceilingUnits
         allocated = book.allocated
         inUse = book.totalInUse
-        var categories: [Region: [PermitCategory: Int64]] = [:]
-        var countries: [String: Int64] = [:]
-        var sectors: [String: Int64] = [:]
-        var national: [PermitCategory: Int64] = Dictionary(
-            uniqueKeysWithValues: PermitCategory.allCases.map { ($0, 0) })
-        for (usage, count) in book.usage {
-            categories[usage.region, default: [:]][usage.category, default: 0] += count
-            countries[usage.country.code, default: 0] += count
-            sectors[usage.sector.letter, default: 0] += count
-            national[usage.category, default: 0] += count
-        }
+        var national: [PermitCategory: Int64] = Dictionary(uniqueKeysWithValues: PermitCategory.allCases.map { ($0, 0) })
+        for (cell, count) in breakdown.regionCategories { national[cell.category, default: 0] += count }
         regions = Region.allCases.map { region in
-            var byCategory = categories[region] ?? [:]
-            for category in PermitCategory.allCases where byCategory[category] == nil { byCategory[category] = 0 }
+            var byCategory: [PermitCategory: Int64] = [:]
+            for category in PermitCategory.allCases {
+                byCategory[category] = breakdown.regionCategories[RegionCategory(region: region, category: category)] ?? 0
+            }
             return RegionUsage(
                 region: region, allocated: book.allocation(region), inUse: book.used(region), byCategory: byCategory)
         }
-        byCountry = countries
-        bySector = sectors
+        byCountry = breakdown.countries
+        bySector = breakdown.sectors
         byCategory = national
     }
 
@@ -71,5 +70,43 @@ public struct QuotaProjection: Sendable, Hashable {
             "byCategory": counts(byCategory, \.rawValue), "byCountry": counts(byCountry, { $0 }),
             "bySector": counts(bySector, { $0 }),
         ])
+    }
+}
+
+/// A region and a permit category.
+public struct RegionCategory: Sendable, Hashable, Comparable {
+    public var region: Region
+    public var category: PermitCategory
+
+    public init(region: Region, category: PermitCategory) {
+        self.region = region
+        self.category = category
+    }
+
+    public static func < (lhs: RegionCategory, rhs: RegionCategory) -> Bool {
+        (lhs.region, lhs.category) < (rhs.region, rhs.category)
+    }
+}
+
+/// Active permits by region and category, and nationally by country of origin and by OKED section
+/// (no zero entries): what the inline projection tables hold.
+public struct QuotaBreakdown: Sendable, Hashable {
+    public var regionCategories: [RegionCategory: Int64] = [:]
+    public var countries: [String: Int64] = [:]
+    public var sectors: [String: Int64] = [:]
+
+    public init() {}
+}
+
+extension QuotaBook {
+    /// The book's usage summed into the projection's breakdowns.
+    public var breakdown: QuotaBreakdown {
+        var breakdown = QuotaBreakdown()
+        for (usage, count) in usage where count > 0 {
+            breakdown.regionCategories[RegionCategory(region: usage.region, category: usage.category), default: 0] += count
+            breakdown.countries[usage.country.code, default: 0] += count
+            breakdown.sectors[usage.sector.letter, default: 0] += count
+        }
+        return breakdown
     }
 }
