@@ -1,3 +1,4 @@
+import Foundation
 import KvotaCore
 import Logging
 import Synchronization
@@ -83,6 +84,18 @@ final class AppendQueue: Sendable {
         try await pool.withConnection { connection in try EventStore.writeSnapshot(books, at: position, connection) }
     }
 
+    /// `QuotaPolicy.parse`, split across the machine's cores for large groups.
+    static func parseAcrossCores(_ events: [ProposedEvent]) -> [UUID: DomainEvent] {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, events.count / 256))
+        if parts == 1 { return QuotaPolicy.parse(events) }
+        let results = Mutex([[UUID: DomainEvent]](repeating: [:], count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let chunk = QuotaPolicy.parse(events[(events.count * part / parts)..<(events.count * (part + 1) / parts)])
+            results.withLock { $0[part] = chunk }
+        }
+        return results.withLock { $0.reduce(into: [:]) { $0.merge($1) { first, _ in first } } }
+    }
+
     private func commit(_ group: [Pending]) async {
         do {
             let submissions = group.map(\.submission)
@@ -92,11 +105,13 @@ final class AppendQueue: Sendable {
                 case .envelopeOnly:
                     return try AppendTransaction.run(on: connection, submissions: submissions, rules: EnvelopeRules())
                 case .quota:
+                    // Reading the items as typed events needs no state: before the lock, on all cores.
+                    let parsed = AppendQueue.parseAcrossCores(submissions.flatMap(\.events))
                     // Most of a catch-up happens before the lock; under it only what came meanwhile.
                     try ledger.catchUp(
                         connection, through: try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0))
                     return try AppendTransaction.run(
-                        on: connection, submissions: submissions, rules: QuotaRules(ledger: ledger))
+                        on: connection, submissions: submissions, rules: QuotaRules(ledger: ledger, parsed: parsed))
                 }
             }
             for (pending, result) in zip(group, statuses) { pending.continuation.resume(returning: result) }

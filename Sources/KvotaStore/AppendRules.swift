@@ -1,3 +1,4 @@
+import Foundation
 import KvotaCore
 
 /// Which rules an append enforces beyond the envelope (duplicates, versions, causation).
@@ -30,10 +31,12 @@ struct EnvelopeRules: AppendRules {
 /// touched projection rows, fold the accepted events into the ledger once committed.
 struct QuotaRules: AppendRules {
     let ledger: QuotaLedger
+    /// The items read as typed events before the transaction (`QuotaPolicy.parse`).
+    let parsed: [UUID: DomainEvent]
 
     func policy(_ connection: PGConnection, after snapshot: LogSnapshot) throws -> QuotaPolicy {
         try ledger.catchUp(connection, through: snapshot.nextPosition - 1)
-        return QuotaPolicy(state: ledger.read { $0 }, recordedAt: snapshot.recordedAt)
+        return QuotaPolicy(state: ledger.read { $0 }, recordedAt: snapshot.recordedAt, parsed: parsed)
     }
 
     func write(_ policy: QuotaPolicy, on connection: PGConnection) throws {

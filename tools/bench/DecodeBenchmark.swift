@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KvotaCore
+import KvotaHistory
 
 /// `kvota-bench decode`: canonical bytes -> RecordedEvent, in memory, no database (for profiling).
 struct DecodeBenchmark: ParsableCommand {
@@ -34,5 +35,31 @@ struct DecodeBenchmark: ParsableCommand {
                 format: "decoded %d events (%d bytes avg) in %.3f s = %.0f events/s (checksum %lld)",
                 bodies.count * repeats, bodies.map(\.count).reduce(0, +) / bodies.count, seconds,
                 Double(bodies.count * repeats) / seconds, checksum))
+    }
+}
+
+/// `kvota-bench decide`: the quota rules alone, in memory: parse, decide and evolve each event of a
+/// synthetic history (for profiling the rules' part of an append).
+struct DecideBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decide", abstract: "Rate of the quota rules (parse, decide, evolve) in memory.")
+
+    @Option(help: "Events of the synthetic history.") var events = 200_000
+
+    func run() throws {
+        let history = LargeHistory.events(count: events)
+        var policy = QuotaPolicy(state: QuotaState(), recordedAt: Timestamp(microsecondsSinceEpoch: 0))
+        let start = ContinuousClock.now
+        for (position, item) in history.enumerated() {
+            var event = item.event
+            event.meta.recordedAt = item.recordedAt
+            if let refusal = policy.verdict(on: event, version: 0) { throw BenchError("event \(position): \(refusal)") }
+            policy.apply(
+                RecordedEvent(
+                    eventId: event.eventId, stream: event.stream, version: 0, position: Int64(position), type: event.type,
+                    data: event.data, meta: event.meta))
+        }
+        let seconds = start.seconds
+        print(String(format: "decided %d events in %.3f s = %.0f events/s", history.count, seconds, Double(history.count) / seconds))
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The quota rules as the store's append policy: every item is read as a ``DomainEvent`` and
 /// decided against the state the items before it left; accepted ones are folded in.
@@ -10,17 +10,37 @@ public struct QuotaPolicy: AppendPolicy {
     public private(set) var accepted: [(position: Int64, event: DomainEvent)] = []
     private var pending: (id: UUID, event: DomainEvent)?
 
-    public init(state: QuotaState, recordedAt: Timestamp) {
+    /// Items already read as typed events (see ``parse(_:)``), by eventId.
+    private let parsed: [UUID: DomainEvent]
+
+    public init(state: QuotaState, recordedAt: Timestamp, parsed: [UUID: DomainEvent] = [:]) {
         self.state = state
         self.recordedAt = recordedAt
+        self.parsed = parsed
+    }
+
+    /// Reads items as typed events ahead of the append (pure and stateless, so a caller may split the
+    /// work across cores); what does not parse is left for `verdict` to refuse with its reason.
+    public static func parse(_ events: some Sequence<ProposedEvent>) -> [UUID: DomainEvent] {
+        var parsed: [UUID: DomainEvent] = [:]
+        for event in events {
+            if let domain = try? DomainEvent(stream: event.stream, type: event.type, data: event.data) {
+                parsed[event.eventId] = domain
+            }
+        }
+        return parsed
     }
 
     public mutating func verdict(on event: ProposedEvent, version: Int64) -> AppendStatus? {
         let domain: DomainEvent
-        do {
-            domain = try DomainEvent(stream: event.stream, type: event.type, data: event.data)
-        } catch {
-            return .rejected(error)
+        if let ready = parsed[event.eventId] {
+            domain = ready
+        } else {
+            do {
+                domain = try DomainEvent(stream: event.stream, type: event.type, data: event.data)
+            } catch {
+                return .rejected(error)
+            }
         }
         let context = DecisionContext(meta: event.meta, recordedAt: event.meta.recordedAt ?? recordedAt)
         if let refusal = state.decide(domain, context: context) { return refusal }

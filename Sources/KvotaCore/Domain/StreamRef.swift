@@ -44,12 +44,12 @@ public enum StreamRef: Sendable, Hashable {
             else { throw fail("must be quota-<year 2000-2100>-<foreign-labour|household-immigrant>") }
             self = .quota(QuotaKey(year: year, line: line))
         case "application":
-            guard let id = UUID(text: parts[1]), id.lowercased == parts[1] else {
+            guard let id = UUID(text: parts[1]), StreamRef.isLowercase(parts[1]) else {
                 throw fail("must be application-<lowercase uuid>")
             }
             self = .application(id)
         case "permit":
-            guard let id = UUID(text: parts[1]), id.lowercased == parts[1] else {
+            guard let id = UUID(text: parts[1]), StreamRef.isLowercase(parts[1]) else {
                 throw fail("must be permit-<lowercase uuid>")
             }
             self = .permit(id)
@@ -61,6 +61,11 @@ public enum StreamRef: Sendable, Hashable {
         default:
             throw fail("category must be quota, application, permit or employer")
         }
+    }
+
+    /// A parsed UUID's text is canonical when it has no uppercase hex digit.
+    static func isLowercase(_ text: String) -> Bool {
+        !text.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }
     }
 
     public var name: String {
