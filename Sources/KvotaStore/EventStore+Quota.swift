@@ -27,11 +27,8 @@ extension EventStore {
         var replay = try await pool.withConnection { connection in try EventStore.nearestSnapshot(at: position, connection) }
         guard position > replay.position else { return replay }
         scanning: for try await page in scan(after: replay.position) {
-            var events: [(Int64, DomainEvent?)] = []
-            for entry in page {
-                if entry.position > position { break }
-                events.append((entry.position, try? DomainEvent(stream: entry.event.stream, type: entry.event.type, data: entry.event.data)))
-            }
+            let within = Array(page.prefix { $0.position <= position })
+            let events = Array(zip(within.map(\.position), QuotaLedger.parse(within)))
             let missing = replay.missingPermits(in: events.compactMap(\.1))
             let facts = missing.isEmpty ? [:] : try await permitFacts(missing)
             for (eventPosition, event) in events {
@@ -114,11 +111,10 @@ extension EventStore {
     public func replay(through position: Int64) async throws -> QuotaState {
         let ledger = QuotaLedger(logger: logger)
         guard position >= 0 else { return ledger.state }
-        scanning: for try await page in scan() {
-            for entry in page {
-                if entry.position > position { break scanning }
-                ledger.fold(entry.event)
-            }
+        for try await page in scan() {
+            let within = page.prefix { $0.position <= position }
+            ledger.fold(page: Array(within))
+            if within.count < page.count { break }
         }
         return ledger.state
     }
@@ -131,9 +127,15 @@ extension EventStore {
         let every = Int64(configuration.snapshotInterval)
         var snapshots: [(Int64, [QuotaKey: QuotaBook])] = []
         for try await page in scan() {
-            for entry in page {
-                ledger.fold(entry.event)
-                if every > 0 && (entry.position + 1) % every == 0 { snapshots.append((entry.position, ledger.state.books)) }
+            // Pages of 10,000 and snapshots every multiple of `every` (≥ 10,000 in practice): fold up
+            // to each boundary, snapshot, fold the rest.
+            var rest = page[...]
+            while !rest.isEmpty {
+                let cut = every > 0 ? rest.firstIndex { ($0.position + 1) % every == 0 } : nil
+                let part = cut.map { rest[...$0] } ?? rest
+                ledger.fold(page: Array(part))
+                if cut != nil { snapshots.append((ledger.state.position, ledger.state.books)) }
+                rest = rest[part.endIndex...]
             }
         }
         let snapshotsToWrite = snapshots

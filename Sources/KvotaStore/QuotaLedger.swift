@@ -1,6 +1,8 @@
+import Dispatch
 import Foundation
 import KvotaCore
 import Logging
+import Synchronization
 
 /// The quota rules' state, folded from the log, that the append checks items against.
 ///
@@ -45,6 +47,28 @@ final class QuotaLedger: @unchecked Sendable {
             logger.info("quota rules state caught up with the log", metadata: ["from": "\(start)", "to": "\(head)"])
         }
         state.flatten()
+    }
+
+    /// Folds a page of stored events, read as typed events across the machine's cores first.
+    func fold(page: [LogEntry]) {
+        for (entry, domain) in zip(page, QuotaLedger.parse(page)) {
+            if let domain { state.evolve(domain, position: entry.position) } else { state.position = entry.position }
+        }
+    }
+
+    /// Each entry as a typed event (nil outside the vocabulary), split across cores for large pages.
+    static func parse(_ page: [LogEntry]) -> [DomainEvent?] {
+        @Sendable func parse(_ entry: LogEntry) -> DomainEvent? {
+            try? DomainEvent(stream: entry.event.stream, type: entry.event.type, data: entry.event.data)
+        }
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, page.count / 512))
+        if parts == 1 { return page.map(parse) }
+        let results = Mutex([[DomainEvent?]](repeating: [], count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let chunk = page[(page.count * part / parts)..<(page.count * (part + 1) / parts)].map(parse)
+            results.withLock { $0[part] = chunk }
+        }
+        return results.withLock { $0.flatMap { $0 } }
     }
 
     /// Folds one stored event (an event outside the vocabulary only moves the position).
