@@ -7,7 +7,9 @@ struct AlmatyClock {
     static let offset: Int64 = 5 * 3600
 
     /// The instant of `hour:minute:second.micro` Almaty time on `day`.
-    static func instant(_ day: CalendarDate, hour: Int64, minute: Int64 = 0, second: Int64 = 0, micro: Int64 = 0) -> Timestamp {
+    static func instant(_ day: CalendarDate, hour: Int64, minute: Int64 = 0, second: Int64 = 0, micro: Int64 = 0)
+        -> Timestamp
+    {
         let seconds = day.day * 86_400 + hour * 3600 + minute * 60 + second - offset
         return Timestamp(microsecondsSinceEpoch: seconds * 1_000_000 + micro)
     }

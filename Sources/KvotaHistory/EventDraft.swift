@@ -33,10 +33,12 @@ struct EventDraft {
         case .region(let region, let device):
             let code = region.rawValue.lowercased()
             return EventMetadata(
-                actor: "akimat-\(code)-labour", role: "region", region: region.rawValue, deviceId: "\(code)-office-\(device)",
+                actor: "akimat-\(code)-labour", role: "region", region: region.rawValue,
+                deviceId: "\(code)-office-\(device)",
                 occurredAt: occurredAt)
         case .ministry:
-            return EventMetadata(actor: "mintrud-quota-desk", role: "ministry", deviceId: "mintrud-hq-1", occurredAt: occurredAt)
+            return EventMetadata(
+                actor: "mintrud-quota-desk", role: "ministry", deviceId: "mintrud-hq-1", occurredAt: occurredAt)
         case .system:
             return EventMetadata(actor: "kvotad", role: "system", occurredAt: occurredAt)
         }

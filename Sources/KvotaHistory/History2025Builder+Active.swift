@@ -96,7 +96,8 @@ extension History2025Builder {
             if !free.isEmpty {
                 let title = rng.pick(free)
                 employers[employer].deputyTitles.append(title)
-                addApplication(employer: employer, category: .cat1, country: country, count: 1, fate: fate, cat1: (.deputy, title))
+                addApplication(
+                    employer: employer, category: .cat1, country: country, count: 1, fate: fate, cat1: (.deputy, title))
                 return true
             }
         }
@@ -111,7 +112,8 @@ extension History2025Builder {
             }
             if let title = Profiles2025.deputyTitles.first(where: { !employers[employer].deputyTitles.contains($0) }) {
                 employers[employer].deputyTitles.append(title)
-                addApplication(employer: employer, category: .cat1, country: country, count: 1, fate: fate, cat1: (.deputy, title))
+                addApplication(
+                    employer: employer, category: .cat1, country: country, count: 1, fate: fate, cat1: (.deputy, title))
                 return true
             }
         }
@@ -121,7 +123,8 @@ extension History2025Builder {
     /// A construction firm in Shymkent with a handful of workers: barred in May, bar lifted in August.
     mutating func chooseBarredEmployer() {
         let candidates = employers.indices.filter {
-            employers[$0].sector == "F" && employers[$0].region == .shymkent && (6...30).contains(employers[$0].activeSize)
+            employers[$0].sector == "F" && employers[$0].region == .shymkent
+                && (6...30).contains(employers[$0].activeSize)
         }
         barredEmployer =
             candidates.isEmpty

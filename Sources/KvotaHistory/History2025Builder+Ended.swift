@@ -13,7 +13,8 @@ extension History2025Builder {
             return false
         }.count
         let total = History2025Builder.endedTotal - History2025Builder.revokedInActiveApplications
-        var novemberLeft = min(total, max(0, History2025Builder.october31Target - snapshotTotal + issuedInNovember - revokedInNovember))
+        var novemberLeft = min(
+            total, max(0, History2025Builder.october31Target - snapshotTotal + issuedInNovember - revokedInNovember))
         var otherLeft = total - novemberLeft
 
         let categoryWeights: [Double] = [3, 8, 15, 20, 40, 14]
@@ -30,7 +31,11 @@ extension History2025Builder {
             }
             precondition(placed, "could not place ended application \(a)")
             applications[a].endMonth = november ? 11 : 0
-            if november { novemberLeft -= applications[a].permits.count } else { otherLeft -= applications[a].permits.count }
+            if november {
+                novemberLeft -= applications[a].permits.count
+            } else {
+                otherLeft -= applications[a].permits.count
+            }
         }
     }
 
@@ -39,7 +44,9 @@ extension History2025Builder {
     mutating func newEndedApplication(category: PermitCategory, limit: Int) -> Int {
         let c = Published2025.categories.firstIndex { $0.0 == category }!
         let sectors = Published2025.sectors
-        let sector = sectors[rng.weighted(sectors.indices.map { Profiles2025.categoryBySector[c][$0] * Double(sectors[$0].1) })].0
+        let sector = sectors[
+            rng.weighted(sectors.indices.map { Profiles2025.categoryBySector[c][$0] * Double(sectors[$0].1) })
+        ].0
         let countries = Published2025.countries
         let country = countries[
             rng.weighted(countries.map { Profiles2025.countryWeight($0.0, category: c, sector: sector) * Double($0.1) })
@@ -115,7 +122,8 @@ extension History2025Builder {
         var latestIssue = revoke.adding(days: -14)
         if month == 11 { latestIssue = min(latestIssue, History2025Builder.october31) }
         guard target <= latestIssue else { return false }
-        guard place(a, firstIssue: calendar.index(onOrAfter: target), lastIssue: calendar.index(onOrBefore: latestIssue))
+        guard
+            place(a, firstIssue: calendar.index(onOrAfter: target), lastIssue: calendar.index(onOrBefore: latestIssue))
         else { return false }
         for p in applications[a].permits {
             let issue = permits[p].issueDay
@@ -147,7 +155,8 @@ extension History2025Builder {
             let employer = candidates.isEmpty ? newEmployer(sector: sector) : candidates[rng.below(candidates.count)]
             let countries = Published2025.countries
             let country = countries[
-                rng.weighted(countries.map { Profiles2025.countryWeight($0.0, category: c, sector: sector) * Double($0.1) })
+                rng.weighted(
+                    countries.map { Profiles2025.countryWeight($0.0, category: c, sector: sector) * Double($0.1) })
             ].0
             let a = addApplication(employer: employer, category: category, country: country, count: 0, fate: .active)
             applications[a].spare = applicationSizes(30, category: category)[0]

@@ -20,10 +20,13 @@ extension History2025Builder {
                     cat1Role: application.cat1Role, positionTitle: application.positionTitle))
             switch application.outcome {
             case .approved:
-                addRegionEvent(region, day: application.decisionDay, stream: stream, type: "ApplicationApproved", data: Payload.empty)
+                addRegionEvent(
+                    region, day: application.decisionDay, stream: stream, type: "ApplicationApproved",
+                    data: Payload.empty)
             case .rejected(let reason):
                 addRegionEvent(
-                    region, day: application.decisionDay, stream: stream, type: "ApplicationRejected", data: Payload.reason(reason))
+                    region, day: application.decisionDay, stream: stream, type: "ApplicationRejected",
+                    data: Payload.reason(reason))
             case .withdrawn(let approvedFirst):
                 addRegionEvent(
                     region, day: application.decisionDay, stream: stream,
@@ -44,13 +47,15 @@ extension History2025Builder {
                         replaceBy: permit.replaceBy, cat1Role: permit.cat1Role, positionTitle: permit.positionTitle),
                     usage: 1)
                 if let (day, until) = permit.extension_ {
-                    addRegionEvent(region, day: day, stream: permitStream, type: "PermitExtended", data: Payload.validUntil(until))
+                    addRegionEvent(
+                        region, day: day, stream: permitStream, type: "PermitExtended", data: Payload.validUntil(until))
                 }
                 switch permit.fate {
                 case .active: break
                 case .revoked(let day, let reason):
                     addRegionEvent(
-                        region, day: day, stream: permitStream, type: "PermitRevoked", data: Payload.reason(reason), usage: -1)
+                        region, day: day, stream: permitStream, type: "PermitRevoked", data: Payload.reason(reason),
+                        usage: -1)
                 case .expired:
                     expiries.append((permit.finalUntil.adding(days: 1), p))
                 }
@@ -63,7 +68,8 @@ extension History2025Builder {
     /// `PermitExpired` from the server's sweep at 00:05 Almaty the night after the last valid day.
     mutating func writeExpiries(_ expiries: [(night: CalendarDate, permit: Int)]) {
         let ordered = expiries.sorted {
-            $0.night != $1.night ? $0.night < $1.night : permits[$0.permit].id.lowercased < permits[$1.permit].id.lowercased
+            $0.night != $1.night
+                ? $0.night < $1.night : permits[$0.permit].id.lowercased < permits[$1.permit].id.lowercased
         }
         var night = CalendarDate(daysSinceEpoch: 0)
         var index: Int64 = 0
@@ -78,8 +84,10 @@ extension History2025Builder {
             let region = employers[applications[permits[p].application].employer].region
             drafts.append(
                 EventDraft(
-                    recordedAt: time, occurredAt: time, seq: nextSeq(), stream: stream, type: "PermitExpired", data: Payload.empty,
-                    writer: .system, usage: (region, -1), fixedId: DerivedEventID.once(stream: stream, type: "PermitExpired")))
+                    recordedAt: time, occurredAt: time, seq: nextSeq(), stream: stream, type: "PermitExpired",
+                    data: Payload.empty,
+                    writer: .system, usage: (region, -1),
+                    fixedId: DerivedEventID.once(stream: stream, type: "PermitExpired")))
         }
     }
 
@@ -90,14 +98,20 @@ extension History2025Builder {
         let stream = "employer-\(bin)"
         let from = History2025Builder.barFrom
         addMinistryEvent(
-            at: AlmatyClock.instant(from, hour: 14, minute: 20, second: 11, micro: 402_118), stream: stream, type: "EmployerBarred",
+            at: AlmatyClock.instant(from, hour: 14, minute: 20, second: 11, micro: 402_118), stream: stream,
+            type: "EmployerBarred",
             data: Payload.employerBarred(
                 from: from, until: from.adding(months: 12),
-                reason: "labour inspection act No. 79-2025-0412: foreign workers employed in positions not covered by their permits"))
+                reason:
+                    "labour inspection act No. 79-2025-0412: foreign workers employed in positions not covered by their permits"
+            ))
         addMinistryEvent(
-            at: AlmatyClock.instant(History2025Builder.barLifted, hour: 11, minute: 40, second: 37, micro: 90_551), stream: stream,
+            at: AlmatyClock.instant(History2025Builder.barLifted, hour: 11, minute: 40, second: 37, micro: 90_551),
+            stream: stream,
             type: "EmployerBarLifted",
-            data: Payload.reason("inspection act No. 79-2025-0412 annulled by the specialised inter-district economic court of Shymkent"))
+            data: Payload.reason(
+                "inspection act No. 79-2025-0412 annulled by the specialised inter-district economic court of Shymkent")
+        )
     }
 
     /// Rural offices that lost their connection: every application and permit event of the region
@@ -114,7 +128,8 @@ extension History2025Builder {
             guard !quiet.contains(calendar[start]), !quiet.contains(calendar[end]) else { continue }
             let windowStart = AlmatyClock.instant(calendar[start], hour: 9)
             let sync = AlmatyClock.instant(
-                calendar[end], hour: 11, minute: Int64(rng.below(45)), second: Int64(rng.below(60)), micro: Int64(rng.below(1_000_000)))
+                calendar[end], hour: 11, minute: Int64(rng.below(45)), second: Int64(rng.below(60)),
+                micro: Int64(rng.below(1_000_000)))
             var members = drafts.indices.filter { i in
                 guard case .region(let r, _) = drafts[i].writer, r == region else { return false }
                 return drafts[i].recordedAt >= windowStart && drafts[i].recordedAt < sync
@@ -124,7 +139,8 @@ extension History2025Builder {
             members.sort { (drafts[$0].recordedAt, drafts[$0].seq) < (drafts[$1].recordedAt, drafts[$1].seq) }
             let device = History2025Builder.devices(region) + 1
             for (k, i) in members.enumerated() {
-                drafts[i].recordedAt = Timestamp(microsecondsSinceEpoch: sync.microseconds - Int64(members.count - k) * 40)
+                drafts[i].recordedAt = Timestamp(
+                    microsecondsSinceEpoch: sync.microseconds - Int64(members.count - k) * 40)
                 drafts[i].writer = .region(region, device: device)
             }
             batches += 1

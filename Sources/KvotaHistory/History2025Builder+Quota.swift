@@ -20,34 +20,44 @@ extension History2025Builder {
 
     /// When each `foreign-labour` ceiling takes effect (the ministry's batch), and the part of it
     /// given to regions at once (the rest is the reserve for reallocations).
-    static let phases: [(time: Timestamp, ceiling: Int64, allocated: Int, percent: Double?, laborForce: Int64?, basis: String)] = [
-        (
-            AlmatyClock.instant(AlmatyClock.date("2025-01-06"), hour: 10, minute: 2, second: 14, micro: 551_203), 14_800, 14_500,
-            0.2, 7_400_000, "Order of the Minister of Labour and Social Protection: 0.2% of the labour force for 2025"
-        ),
-        (
-            AlmatyClock.instant(AlmatyClock.date("2025-03-14"), hour: 15, minute: 31, second: 8, micro: 19_774), 16_500, 16_100,
-            nil, nil, "Ministerial order of March 2025: the 2025 ceiling raised to 16,500 units"
-        ),
-        (
-            AlmatyClock.instant(AlmatyClock.date("2025-08-01"), hour: 12, minute: 4, second: 51, micro: 300_912), 19_400, 18_600,
-            0.25, 7_760_000, "0.25% of the labour force from August 2025: the list of seasonal professions extended from 6 to 10"
-        ),
-        (
-            AlmatyClock.instant(AlmatyClock.date("2025-11-14"), hour: 17, minute: 12, second: 40, micro: 81_337), 16_700, 16_550,
-            nil, nil, "Ministerial order of November 2025: the ceiling cut to 16,700 units to match the regions' needs"
-        ),
-    ]
+    static let phases:
+        [(time: Timestamp, ceiling: Int64, allocated: Int, percent: Double?, laborForce: Int64?, basis: String)] = [
+            (
+                AlmatyClock.instant(AlmatyClock.date("2025-01-06"), hour: 10, minute: 2, second: 14, micro: 551_203),
+                14_800, 14_500,
+                0.2, 7_400_000,
+                "Order of the Minister of Labour and Social Protection: 0.2% of the labour force for 2025"
+            ),
+            (
+                AlmatyClock.instant(AlmatyClock.date("2025-03-14"), hour: 15, minute: 31, second: 8, micro: 19_774),
+                16_500, 16_100,
+                nil, nil, "Ministerial order of March 2025: the 2025 ceiling raised to 16,500 units"
+            ),
+            (
+                AlmatyClock.instant(AlmatyClock.date("2025-08-01"), hour: 12, minute: 4, second: 51, micro: 300_912),
+                19_400, 18_600,
+                0.25, 7_760_000,
+                "0.25% of the labour force from August 2025: the list of seasonal professions extended from 6 to 10"
+            ),
+            (
+                AlmatyClock.instant(AlmatyClock.date("2025-11-14"), hour: 17, minute: 12, second: 40, micro: 81_337),
+                16_700, 16_550,
+                nil, nil,
+                "Ministerial order of November 2025: the ceiling cut to 16,700 units to match the regions' needs"
+            ),
+        ]
 
     static func at(_ day: String, _ hour: Int64, _ minute: Int64, _ second: Int64) -> Timestamp {
-        AlmatyClock.instant(AlmatyClock.date(day), hour: hour, minute: minute, second: second, micro: 137_000 + second * 7_919)
+        AlmatyClock.instant(
+            AlmatyClock.date(day), hour: hour, minute: minute, second: second, micro: 137_000 + second * 7_919)
     }
 
     static let reallocations: [ReallocationPlan] = [
         ReallocationPlan(
             requestId: "realloc-2025-kz-47-01", region: .mangystau, fromRegion: nil, asked: 250, granted: 180,
             requested: at("2025-05-20", 10, 41, 7), decided: at("2025-05-27", 16, 9, 52),
-            justification: "Oil and gas construction season: applications of service contractors exceed the remaining allocation",
+            justification:
+                "Oil and gas construction season: applications of service contractors exceed the remaining allocation",
             rejection: ""),
         ReallocationPlan(
             requestId: "realloc-2025-kz-79-01", region: .shymkent, fromRegion: .kostanay, asked: 120, granted: 120,
@@ -113,16 +123,24 @@ extension History2025Builder {
                 // The cut: lowered allocations, then the ceiling, then any raise.
                 let fill = MarginFit.waterFill(lower: lower, shares: shares, budget: phase.allocated)
                 let target = regions.indices.map { max(lower[$0], min(current[$0], fill[$0])) }
-                for r in regions.indices where target[r] < current[r] { allocate(regions[r], target[r], at: phase.time) }
-                addMinistryEvent(at: phase.time, stream: History2025Builder.foreignStream, type: "CeilingSet", data: ceiling)
-                for r in regions.indices where target[r] > current[r] { allocate(regions[r], target[r], at: phase.time) }
+                for r in regions.indices where target[r] < current[r] {
+                    allocate(regions[r], target[r], at: phase.time)
+                }
+                addMinistryEvent(
+                    at: phase.time, stream: History2025Builder.foreignStream, type: "CeilingSet", data: ceiling)
+                for r in regions.indices where target[r] > current[r] {
+                    allocate(regions[r], target[r], at: phase.time)
+                }
                 current = target
                 continue
             }
             if p > 0 { for r in regions.indices { lower[r] = max(lower[r], current[r]) } }
             let allocation = MarginFit.waterFill(lower: lower, shares: shares, budget: phase.allocated)
-            addMinistryEvent(at: phase.time, stream: History2025Builder.foreignStream, type: "CeilingSet", data: ceiling)
-            for r in regions.indices where allocation[r] != current[r] { allocate(regions[r], allocation[r], at: phase.time) }
+            addMinistryEvent(
+                at: phase.time, stream: History2025Builder.foreignStream, type: "CeilingSet", data: ceiling)
+            for r in regions.indices where allocation[r] != current[r] {
+                allocate(regions[r], allocation[r], at: phase.time)
+            }
             current = allocation
             for plan in reallocations where plan.requested >= phase.time && plan.requested < end {
                 writeReallocation(plan, current: &current, index: index, ceiling: phase.ceiling)
@@ -131,10 +149,13 @@ extension History2025Builder {
         writeHousehold()
     }
 
-    private func ceilingData(_ phase: (time: Timestamp, ceiling: Int64, allocated: Int, percent: Double?, laborForce: Int64?, basis: String))
+    private func ceilingData(
+        _ phase: (time: Timestamp, ceiling: Int64, allocated: Int, percent: Double?, laborForce: Int64?, basis: String)
+    )
         -> JSONObject
     {
-        Payload.ceilingSet(units: phase.ceiling, percent: phase.percent, laborForce: phase.laborForce, basis: phase.basis)
+        Payload.ceilingSet(
+            units: phase.ceiling, percent: phase.percent, laborForce: phase.laborForce, basis: phase.basis)
     }
 
     private mutating func allocate(_ region: Region, _ units: Int, at time: Timestamp) {
@@ -143,11 +164,14 @@ extension History2025Builder {
             data: Payload.allocationSet(region: region, units: Int64(units)))
     }
 
-    private mutating func writeReallocation(_ plan: ReallocationPlan, current: inout [Int], index: [Region: Int], ceiling: Int64) {
+    private mutating func writeReallocation(
+        _ plan: ReallocationPlan, current: inout [Int], index: [Region: Int], ceiling: Int64
+    ) {
         let lag = Int64(3 * 60 + rng.below(20 * 60)) * 1_000_000
         drafts.append(
             EventDraft(
-                recordedAt: plan.requested, occurredAt: Timestamp(microsecondsSinceEpoch: plan.requested.microseconds - lag),
+                recordedAt: plan.requested,
+                occurredAt: Timestamp(microsecondsSinceEpoch: plan.requested.microseconds - lag),
                 seq: nextSeq(), stream: History2025Builder.foreignStream, type: "ReallocationRequested",
                 data: Payload.reallocationRequested(
                     requestId: plan.requestId, region: plan.region, units: plan.asked, fromRegion: plan.fromRegion,
@@ -159,7 +183,8 @@ extension History2025Builder {
                 let reserve = ceiling - Int64(current.reduce(0, +))
                 reason =
                     reserve < plan.asked
-                    ? "the reserve holds \(reserve) units, fewer than the \(plan.asked) asked, and " + reason : "the reserve " + reason
+                    ? "the reserve holds \(reserve) units, fewer than the \(plan.asked) asked, and " + reason
+                    : "the reserve " + reason
             }
             addMinistryEvent(
                 at: plan.decided, stream: History2025Builder.foreignStream, type: "ReallocationRejected",
@@ -214,7 +239,8 @@ extension History2025Builder {
         let units = MarginFit.split(235_000, weights: regions.map { Profiles2025.householdShare[$0]! })
         for (r, region) in regions.enumerated() {
             addMinistryEvent(
-                at: time, stream: stream, type: "AllocationSet", data: Payload.allocationSet(region: region, units: Int64(units[r])))
+                at: time, stream: stream, type: "AllocationSet",
+                data: Payload.allocationSet(region: region, units: Int64(units[r])))
         }
     }
 }

@@ -38,7 +38,8 @@ extension History2025Builder {
                 let month = 1 + rng.weighted(Profiles2025.issueMonthWeights(category))
                 let (first, last) = History2025Builder.month(month)
                 let base = workingDay(
-                    from: max(first, History2025Builder.firstIssue), through: min(last, History2025Builder.lastWorkingDay))
+                    from: max(first, History2025Builder.firstIssue),
+                    through: min(last, History2025Builder.lastWorkingDay))
                 placed = place(a, firstIssue: base, lastIssue: lastIssue)
             }
             precondition(placed, "could not place application \(a)")
@@ -57,7 +58,8 @@ extension History2025Builder {
         let issue = permits[p].issueDay
         let from = issue.adding(days: rng.chance(0.6) ? 0 : Int64(1 + rng.below(10)))
         let fullYear = from.adding(months: 12).adding(days: -1)
-        let months: Int64 = category == .seasonal ? Int64(8 + rng.below(5)) : (rng.chance(0.7) ? 12 : Int64(6 + rng.below(6)))
+        let months: Int64 =
+            category == .seasonal ? Int64(8 + rng.below(5)) : (rng.chance(0.7) ? 12 : Int64(6 + rng.below(6)))
         var until = from.adding(months: months).adding(days: -1)
         if until < History2025Builder.activeUntilAtLeast { until = fullYear }
         permits[p].validFrom = from
@@ -163,7 +165,8 @@ extension History2025Builder {
             numbers[year] = number
             let digits = String(number)
             applications[a].vacancyPostedOn = posted
-            applications[a].vacancyRef = "enbek-\(year)-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+            applications[a].vacancyRef =
+                "enbek-\(year)-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
         }
     }
 }

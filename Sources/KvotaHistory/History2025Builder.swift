@@ -107,7 +107,8 @@ struct History2025Builder {
             application.permits.append(permits.count)
             permits.append(
                 PermitPlan(
-                    id: rng.uuid(), application: index, workerRef: rng.hex64(), cat1Role: cat1?.0, positionTitle: cat1?.1,
+                    id: rng.uuid(), application: index, workerRef: rng.hex64(), cat1Role: cat1?.0,
+                    positionTitle: cat1?.1,
                     fate: fate))
         }
         applications.append(application)
@@ -180,7 +181,8 @@ struct History2025Builder {
         let lag = Int64(60 + rng.below(540)) * 1_000_000
         drafts.append(
             EventDraft(
-                recordedAt: time, occurredAt: Timestamp(microsecondsSinceEpoch: time.microseconds - lag), seq: nextSeq(),
+                recordedAt: time, occurredAt: Timestamp(microsecondsSinceEpoch: time.microseconds - lag),
+                seq: nextSeq(),
                 stream: stream, type: type, data: data, writer: .ministry))
     }
 }

@@ -27,7 +27,8 @@ extension LargeHistoryState {
                 night += 1
                 emit(
                     stream: permit.stream, expected: permit.version, type: "PermitExpired", data: Payload.empty,
-                    writer: LargeHistoryState.server, at: time, id: DerivedEventID.once(stream: permit.stream, type: "PermitExpired"))
+                    writer: LargeHistoryState.server, at: time,
+                    id: DerivedEventID.once(stream: permit.stream, type: "PermitExpired"))
             } else {
                 works.append(.action(action))
             }
@@ -66,12 +67,14 @@ extension LargeHistoryState {
             let stream = QuotaKey(year: year, line: line).stream
             emit(
                 stream: stream, expected: quotaVersion(year: year, line: line), type: "CeilingSet",
-                data: Payload.ceilingSet(units: ceiling, percent: nil, laborForce: nil, basis: "Benchmark ceiling for \(year)"),
+                data: Payload.ceilingSet(
+                    units: ceiling, percent: nil, laborForce: nil, basis: "Benchmark ceiling for \(year)"),
                 writer: LargeHistoryState.ministry, at: time)
             for region in Region.allCases {
                 emit(
                     stream: stream, expected: quotaVersion(year: year, line: line), type: "AllocationSet",
-                    data: Payload.allocationSet(region: region, units: allocation), writer: LargeHistoryState.ministry, at: time)
+                    data: Payload.allocationSet(region: region, units: allocation), writer: LargeHistoryState.ministry,
+                    at: time)
             }
         }
     }
@@ -98,7 +101,8 @@ extension LargeHistoryState {
             nextViolator += 1
             emit(
                 stream: "employer-\(bin)", expected: -1, type: "EmployerBarred",
-                data: Payload.employerBarred(from: day, until: day.adding(months: 12), reason: "Benchmark: labour inspection finding"),
+                data: Payload.employerBarred(
+                    from: day, until: day.adding(months: 12), reason: "Benchmark: labour inspection finding"),
                 writer: LargeHistoryState.ministry, at: time)
             plan(.liftBar(bin: bin), on: LargeHistoryState.weekday(onOrAfter: day.adding(days: 30)))
         }
@@ -118,7 +122,8 @@ extension LargeHistoryState {
         }
         let id = rng.uuid()
         let application = Application(
-            id: id, stream: "application-\(id.lowercased)", region: region, year: day.year, bin: bin, category: category,
+            id: id, stream: "application-\(id.lowercased)", region: region, year: day.year, bin: bin,
+            category: category,
             sector: rng.pick(LargeHistoryState.sectors), country: rng.pick(LargeHistoryState.countries), cat1: cat1)
         let workers = cat1 ? 1 : min(30, 1 + Int(-log(1 - rng.unit()) * 3))
         let posted = day.adding(days: -Int64(3 + rng.below(38)))
@@ -149,7 +154,9 @@ extension LargeHistoryState {
                 writer: office(application.region), at: time)
             let issued = workers > 1 && rng.chance(0.1) ? workers - 1 : workers
             for _ in 0..<issued {
-                plan(.issue(application), on: LargeHistoryState.weekday(onOrAfter: day.adding(days: Int64(1 + rng.below(10)))))
+                plan(
+                    .issue(application),
+                    on: LargeHistoryState.weekday(onOrAfter: day.adding(days: Int64(1 + rng.below(10)))))
             }
             if issued < workers && rng.chance(0.5) {
                 plan(.withdraw(application, version: 1), on: LargeHistoryState.weekday(onOrAfter: day.adding(days: 14)))
@@ -167,7 +174,8 @@ extension LargeHistoryState {
         case .extend(var permit):
             let until = permit.validUntil.adding(days: Int64(30 + rng.below(151)))
             emit(
-                stream: permit.stream, expected: permit.version, type: "PermitExtended", data: Payload.validUntil(until),
+                stream: permit.stream, expected: permit.version, type: "PermitExtended",
+                data: Payload.validUntil(until),
                 writer: office(permit.region), at: time)
             permit.version += 1
             permit.validUntil = until
@@ -180,7 +188,8 @@ extension LargeHistoryState {
             preconditionFailure("expiries are written at night")
         case .liftBar(let bin):
             emit(
-                stream: "employer-\(bin)", expected: 0, type: "EmployerBarLifted", data: Payload.reason("Benchmark: bar lifted"),
+                stream: "employer-\(bin)", expected: 0, type: "EmployerBarLifted",
+                data: Payload.reason("Benchmark: bar lifted"),
                 writer: LargeHistoryState.ministry, at: time)
         case .answerReallocation(let year, let requestId, let asked, let approve):
             let stream = QuotaKey(year: year, line: .foreignLabour).stream
@@ -208,14 +217,17 @@ extension LargeHistoryState {
         let replaceBy: CalendarDate? =
             application.category == .cat4 && rng.chance(0.7)
             ? min(from.adding(months: Int64(6 + rng.below(7))), from.adding(months: 12)) : nil
-        let permit = Permit(stream: "permit-\(id.lowercased)", region: application.region, version: 0, validUntil: until)
+        let permit = Permit(
+            stream: "permit-\(id.lowercased)", region: application.region, version: 0, validUntil: until)
         emit(
             stream: permit.stream, expected: -1, type: "PermitIssued",
             data: Payload.permitIssued(
                 region: Region.allCases[application.region], year: application.year, applicationId: application.id,
-                employerBin: application.bin, category: application.category, workerRef: rng.hex64(), sector: application.sector,
+                employerBin: application.bin, category: application.category, workerRef: rng.hex64(),
+                sector: application.sector,
                 country: application.country, validFrom: from, validUntil: until, replaceBy: replaceBy,
-                cat1Role: application.cat1 ? .firstHead : nil, positionTitle: application.cat1 ? "General Director" : nil),
+                cat1Role: application.cat1 ? .firstHead : nil,
+                positionTitle: application.cat1 ? "General Director" : nil),
             writer: office(application.region), at: time)
         if rng.chance(0.13) {
             let target = until.adding(days: -Int64(3 + rng.below(25)))

@@ -60,8 +60,12 @@ struct LargeHistoryState {
     static let ceiling: Int64 = 2_000_000
     static let allocation: Int64 = 90_000
     static let sectors = ["F", "F", "F", "A", "A", "B", "C", "G", "M", "H", "J", "N", "D", "I", "K", "E", "Q"]
-    static let countries = ["CN", "CN", "CN", "UZ", "UZ", "TR", "IN", "RU", "KG", "TJ", "KR", "BY", "AZ", "UA", "DE", "GB", "US", "VN"]
-    static let categories: [PermitCategory] = [.cat2, .cat3, .cat3, .cat3, .cat4, .cat4, .seasonal, .seasonal, .ict, .ict]
+    static let countries = [
+        "CN", "CN", "CN", "UZ", "UZ", "TR", "IN", "RU", "KG", "TJ", "KR", "BY", "AZ", "UA", "DE", "GB", "US", "VN",
+    ]
+    static let categories: [PermitCategory] = [
+        .cat2, .cat3, .cat3, .cat3, .cat4, .cat4, .seasonal, .seasonal, .ict, .ict,
+    ]
 
     var rng: SeededRandom
     var ids: SeededRandom
@@ -138,14 +142,16 @@ struct LargeHistoryState {
     }
 
     mutating func plan(_ action: Action, on target: CalendarDate) {
-        precondition(target > day && target.day - day.day < Int64(LargeHistoryState.horizon), "scheduled out of the horizon")
+        precondition(
+            target > day && target.day - day.day < Int64(LargeHistoryState.horizon), "scheduled out of the horizon")
         schedule[Int(target.day % Int64(LargeHistoryState.horizon))].append(action)
     }
 
     // MARK: Writing events
 
     mutating func emit(
-        stream: String, expected: Int64, type: String, data: JSONObject, writer: (actor: String, role: String, region: String?, device: String?),
+        stream: String, expected: Int64, type: String, data: JSONObject,
+        writer: (actor: String, role: String, region: String?, device: String?),
         at time: Timestamp, id: UUID? = nil
     ) {
         let lag = writer.role == "system" ? 0 : Int64(5 + rng.below(300)) * 1_000_000 + Int64(rng.below(1_000_000))
@@ -153,7 +159,8 @@ struct LargeHistoryState {
             actor: writer.actor, role: writer.role, region: writer.region, deviceId: writer.device,
             occurredAt: Timestamp(microsecondsSinceEpoch: time.microseconds - lag))
         let event = ProposedEvent(
-            eventId: id ?? ids.uuid(), stream: stream, expectedVersion: expected < 0 ? .noStream : .exact(expected), type: type,
+            eventId: id ?? ids.uuid(), stream: stream, expectedVersion: expected < 0 ? .noStream : .exact(expected),
+            type: type,
             data: data, meta: meta)
         buffer.append(HistoricalEvent(event: event, recordedAt: time))
     }

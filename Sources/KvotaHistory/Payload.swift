@@ -61,7 +61,8 @@ enum Payload {
     }
 
     static func permitIssued(
-        region: Region, year: Int64, applicationId: UUID, employerBin: String, category: PermitCategory, workerRef: String,
+        region: Region, year: Int64, applicationId: UUID, employerBin: String, category: PermitCategory,
+        workerRef: String,
         sector: String, country: String, validFrom: CalendarDate, validUntil: CalendarDate, replaceBy: CalendarDate?,
         cat1Role: Cat1Role?, positionTitle: String?
     ) -> JSONObject {

@@ -23,7 +23,8 @@ enum Profiles2025 {
         "IN": [0.8, 1, 1.5, 0.8, 0.1, 1.3], "RU": [1.5, 1.3, 1.1, 0.8, 0.3, 0.9], "KG": [0.3, 0.5, 0.7, 1.4, 2.5, 0.2],
         "TJ": [0.2, 0.4, 0.6, 1.4, 2.5, 0.2], "KR": [1.2, 1, 1, 0.6, 0.1, 1.5], "BY": [1, 1, 1.2, 1, 0.2, 0.7],
         "AZ": [1, 1, 1, 1, 0.6, 0.8], "UA": [0.8, 1, 1.2, 1, 0.3, 0.6], "DE": [2, 1.5, 1.4, 0.3, 0.05, 1.5],
-        "GB": [2.2, 1.5, 1.4, 0.2, 0.02, 1.6], "US": [2.2, 1.5, 1.4, 0.2, 0.02, 1.6], "IT": [2, 1.5, 1.3, 0.4, 0.05, 1.5],
+        "GB": [2.2, 1.5, 1.4, 0.2, 0.02, 1.6], "US": [2.2, 1.5, 1.4, 0.2, 0.02, 1.6],
+        "IT": [2, 1.5, 1.3, 0.4, 0.05, 1.5],
         "PK": [0.5, 0.6, 1, 1.3, 1, 0.5], "VN": [0.4, 0.5, 0.8, 1.3, 1.2, 0.5], "TM": [0.3, 0.5, 0.8, 1.2, 2, 0.3],
         "FR": [2, 1.5, 1.4, 0.3, 0.05, 1.5], "PH": [0.4, 0.6, 1, 1.2, 0.6, 0.6], "GE": [1, 1, 1, 1, 0.6, 0.7],
     ]
@@ -84,11 +85,14 @@ enum Profiles2025 {
         case "B":
             let mining: [Region: Double] = [
                 .atyrau: 3, .mangystau: 3, .westKazakhstan: 3, .aktobe: 2, .karaganda: 2, .ulytau: 5, .pavlodar: 1.5,
-                .eastKazakhstan: 2.5, .kyzylorda: 2.5, .abai: 2, .kostanay: 1.5, .almaty: 0.2, .astana: 0.2, .shymkent: 0.2,
+                .eastKazakhstan: 2.5, .kyzylorda: 2.5, .abai: 2, .kostanay: 1.5, .almaty: 0.2, .astana: 0.2,
+                .shymkent: 0.2,
             ]
             return mining[region] ?? 0.4
         case "F":
-            let building: [Region: Double] = [.atyrau: 1.5, .astana: 1.5, .almaty: 1.3, .mangystau: 1.2, .westKazakhstan: 1.3]
+            let building: [Region: Double] = [
+                .atyrau: 1.5, .astana: 1.5, .almaty: 1.3, .mangystau: 1.2, .westKazakhstan: 1.3,
+            ]
             return building[region] ?? 1
         case "C", "D", "E":
             let industry: [Region: Double] = [
@@ -135,7 +139,9 @@ enum Profiles2025 {
         }
     }
 
-    static let firstHeadTitles = ["General Director", "Chairman of the Management Board", "Director", "Managing Director"]
+    static let firstHeadTitles = [
+        "General Director", "Chairman of the Management Board", "Director", "Managing Director",
+    ]
     static let deputyTitles = [
         "Deputy General Director for Production", "Deputy General Director for Finance",
         "Deputy General Director for Construction", "Deputy General Director for Commercial Affairs",

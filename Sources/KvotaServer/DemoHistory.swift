@@ -1,5 +1,5 @@
-public import KvotaStore
 import KvotaHistory
+public import KvotaStore
 public import Logging
 
 /// `kvotad serve --demo`: the published 2025 history (`KvotaHistory.History2025`) imported into an
@@ -25,7 +25,8 @@ public enum DemoHistory {
             }
             let statuses = try await store.importHistory(batch, source: source)
             if let refused = statuses.firstIndex(where: { !$0.isApplied }) {
-                throw DemoError(message: "the 2025 history was refused at event \(start + refused): \(statuses[refused])")
+                throw DemoError(
+                    message: "the 2025 history was refused at event \(start + refused): \(statuses[refused])")
             }
             stored += statuses.count
         }

@@ -21,15 +21,23 @@ public struct QuotaTable: Sendable {
         var lines: [String] = []
         lines.append(
             "Quota \(projection.key.year) \(projection.key.line.rawValue) at position \(projection.position): "
-                + "ceiling \(number(projection.ceiling)), allocated \(number(projection.allocated)), in use \(number(projection.inUse))")
-        lines.append(pad("region", 22) + pad("allocated", 10, right: true) + pad("in use", 9, right: true) + pad("free", 8, right: true) + "  use")
+                + "ceiling \(number(projection.ceiling)), allocated \(number(projection.allocated)), in use \(number(projection.inUse))"
+        )
+        lines.append(
+            pad("region", 22) + pad("allocated", 10, right: true) + pad("in use", 9, right: true)
+                + pad("free", 8, right: true) + "  use")
         let barWidth = 24
         for usage in projection.regions {
-            let filled = usage.allocated > 0 ? Int((Double(usage.inUse) / Double(usage.allocated) * Double(barWidth)).rounded()) : 0
-            let bar = String(repeating: "#", count: min(barWidth, filled)) + String(repeating: ".", count: max(0, barWidth - filled))
+            let filled =
+                usage.allocated > 0
+                ? Int((Double(usage.inUse) / Double(usage.allocated) * Double(barWidth)).rounded()) : 0
+            let bar =
+                String(repeating: "#", count: min(barWidth, filled))
+                + String(repeating: ".", count: max(0, barWidth - filled))
             lines.append(
                 pad("\(usage.region.rawValue) \(usage.region.name)", 22) + pad(number(usage.allocated), 10, right: true)
-                    + pad(number(usage.inUse), 9, right: true) + pad(number(usage.available), 8, right: true) + "  " + bar)
+                    + pad(number(usage.inUse), 9, right: true) + pad(number(usage.available), 8, right: true) + "  "
+                    + bar)
         }
         let categories = PermitCategory.allCases.map { "\($0.rawValue) \(number(projection.byCategory[$0] ?? 0))" }
         lines.append("by category: " + categories.joined(separator: ", "))

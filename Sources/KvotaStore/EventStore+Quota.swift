@@ -24,7 +24,9 @@ extension EventStore {
 
     /// The books after `position`, from the nearest snapshot and the events after it.
     public func replayBooks(through position: Int64) async throws -> QuotaBookReplay {
-        var replay = try await pool.withConnection { connection in try EventStore.nearestSnapshot(at: position, connection) }
+        var replay = try await pool.withConnection { connection in
+            try EventStore.nearestSnapshot(at: position, connection)
+        }
         guard position > replay.position else { return replay }
         scanning: for try await page in scan(after: replay.position) {
             let within = Array(page.prefix { $0.position <= position })
@@ -32,7 +34,11 @@ extension EventStore {
             let missing = replay.missingPermits(in: events.compactMap(\.1))
             let facts = missing.isEmpty ? [:] : try await permitFacts(missing)
             for (eventPosition, event) in events {
-                if let event { replay.apply(event, position: eventPosition, facts: facts) } else { replay.skip(to: eventPosition) }
+                if let event {
+                    replay.apply(event, position: eventPosition, facts: facts)
+                } else {
+                    replay.skip(to: eventPosition)
+                }
             }
             if events.count < page.count || replay.position >= position { break scanning }
         }
@@ -62,7 +68,8 @@ extension EventStore {
         let entries = try await pool.withConnection { connection in
             try EventStore.decode(
                 connection.execute(
-                    "kvota_first_events", "SELECT body, leaf_hash FROM events WHERE stream = ANY($1::text[]) AND version = 0",
+                    "kvota_first_events",
+                    "SELECT body, leaf_hash FROM events WHERE stream = ANY($1::text[]) AND version = 0",
                     [.textArray(ids.map { "permit-\($0.lowercased)" })]))
         }
         var facts: [UUID: PermitIssued] = [:]
@@ -148,7 +155,9 @@ extension EventStore {
                 try connection.exec(
                     "DELETE FROM quota_ceilings; DELETE FROM quota_regions; DELETE FROM quota_region_categories; "
                         + "DELETE FROM quota_origins; DELETE FROM quota_sectors; DELETE FROM quota_snapshots")
-                for (position, books) in snapshotsToWrite { try EventStore.writeSnapshot(books, at: position, connection) }
+                for (position, books) in snapshotsToWrite {
+                    try EventStore.writeSnapshot(books, at: position, connection)
+                }
                 let everything = QuotaProjectionWriter.everything(in: ledger.state)
                 try QuotaProjectionWriter.write(everything, from: ledger.state, on: connection)
                 try connection.exec("COMMIT")
@@ -184,7 +193,8 @@ extension EventStore {
             "SELECT units, percent, labor_force, basis FROM quota_ceilings WHERE year = $1 AND line = $2", parameters)
         if ceiling.rowCount == 1 {
             book.ceiling = CeilingSet(
-                units: ceiling.int64(0, 0), percent: ceiling.optionalDouble(0, 1), laborForce: ceiling.optionalInt64(0, 2),
+                units: ceiling.int64(0, 0), percent: ceiling.optionalDouble(0, 1),
+                laborForce: ceiling.optionalInt64(0, 2),
                 basis: ceiling.string(0, 3))
         }
         let regions = try connection.query(
@@ -202,9 +212,11 @@ extension EventStore {
             else { continue }
             breakdown.regionCategories[RegionCategory(region: region, category: category)] = categories.int64(row, 2)
         }
-        let origins = try connection.query("SELECT country, active FROM quota_origins WHERE year = $1 AND line = $2", parameters)
+        let origins = try connection.query(
+            "SELECT country, active FROM quota_origins WHERE year = $1 AND line = $2", parameters)
         for row in 0..<origins.rowCount { breakdown.countries[origins.string(row, 0)] = origins.int64(row, 1) }
-        let sectors = try connection.query("SELECT sector, active FROM quota_sectors WHERE year = $1 AND line = $2", parameters)
+        let sectors = try connection.query(
+            "SELECT sector, active FROM quota_sectors WHERE year = $1 AND line = $2", parameters)
         for row in 0..<sectors.rowCount { breakdown.sectors[sectors.string(row, 0)] = sectors.int64(row, 1) }
         return (book, breakdown)
     }

@@ -3,153 +3,161 @@
 extension Migration {
     /// Every migration of schema/migrations, in order.
     static let all: [Migration] = [
-        Migration(version: 1, name: "0001_event_log", sql: #"""
--- Kvota event log: one append-only table of events, and a head row that hands out positions.
--- Applied once, in a transaction, by the migration runner (see docs/ARCHITECTURE.md).
+        Migration(
+            version: 1, name: "0001_event_log",
+            sql: #"""
+                -- Kvota event log: one append-only table of events, and a head row that hands out positions.
+                -- Applied once, in a transaction, by the migration runner (see docs/ARCHITECTURE.md).
 
--- The head of the log. Every append transaction locks this single row (SELECT ... FOR UPDATE) once,
--- reads the next position, inserts its events and moves the head before it commits. Holding the lock
--- through commit makes positions dense and their order the commit order, across any number of kvotad
--- processes sharing the database.
-CREATE TABLE log_head (
-    id               smallint    PRIMARY KEY DEFAULT 1 CHECK (id = 1),
-    next_position    bigint      NOT NULL CHECK (next_position >= 0),
-    last_recorded_at timestamptz
-);
-INSERT INTO log_head (id, next_position) VALUES (1, 0);
+                -- The head of the log. Every append transaction locks this single row (SELECT ... FOR UPDATE) once,
+                -- reads the next position, inserts its events and moves the head before it commits. Holding the lock
+                -- through commit makes positions dense and their order the commit order, across any number of kvotad
+                -- processes sharing the database.
+                CREATE TABLE log_head (
+                    id               smallint    PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+                    next_position    bigint      NOT NULL CHECK (next_position >= 0),
+                    last_recorded_at timestamptz
+                );
+                INSERT INTO log_head (id, next_position) VALUES (1, 0);
 
--- The log. `body` holds the event's canonical bytes (schema/canonical-encoding.md): the envelope
--- without leafHash, as UTF-8 JSON text (query it with body::json). The other columns repeat parts
--- of it for indexing and filtering only; readers return what `body` says. `leaf_hash` = SHA-256(0x00 || body), the RFC 6962 leaf of `position`.
-CREATE TABLE events (
-    position    bigint      PRIMARY KEY CHECK (position >= 0),
-    event_id    uuid        NOT NULL UNIQUE,
-    stream      text        NOT NULL,
-    version     bigint      NOT NULL CHECK (version >= 0),
-    type        text        NOT NULL,
-    region      text,        -- the region whose tokens may read the stream; NULL: every region
-    recorded_at timestamptz NOT NULL,
-    body        text        NOT NULL,
-    leaf_hash   bytea       NOT NULL CHECK (octet_length(leaf_hash) = 32),
-    UNIQUE (stream, version)
-);
+                -- The log. `body` holds the event's canonical bytes (schema/canonical-encoding.md): the envelope
+                -- without leafHash, as UTF-8 JSON text (query it with body::json). The other columns repeat parts
+                -- of it for indexing and filtering only; readers return what `body` says. `leaf_hash` = SHA-256(0x00 || body), the RFC 6962 leaf of `position`.
+                CREATE TABLE events (
+                    position    bigint      PRIMARY KEY CHECK (position >= 0),
+                    event_id    uuid        NOT NULL UNIQUE,
+                    stream      text        NOT NULL,
+                    version     bigint      NOT NULL CHECK (version >= 0),
+                    type        text        NOT NULL,
+                    region      text,        -- the region whose tokens may read the stream; NULL: every region
+                    recorded_at timestamptz NOT NULL,
+                    body        text        NOT NULL,
+                    leaf_hash   bytea       NOT NULL CHECK (octet_length(leaf_hash) = 32),
+                    UNIQUE (stream, version)
+                );
 
--- Append-only, in the database itself: no UPDATE, DELETE or TRUNCATE of events, whoever asks.
-CREATE FUNCTION kvota_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'kvota: % on % is refused: the event log is append-only', TG_OP, TG_TABLE_NAME
-        USING ERRCODE = 'insufficient_privilege',
-              HINT = 'Events are never changed or removed; append a correcting event instead.';
-END
-$$;
+                -- Append-only, in the database itself: no UPDATE, DELETE or TRUNCATE of events, whoever asks.
+                CREATE FUNCTION kvota_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'kvota: % on % is refused: the event log is append-only', TG_OP, TG_TABLE_NAME
+                        USING ERRCODE = 'insufficient_privilege',
+                              HINT = 'Events are never changed or removed; append a correcting event instead.';
+                END
+                $$;
 
-CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
-    FOR EACH ROW EXECUTE FUNCTION kvota_refuse_change();
-CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
-    FOR EACH STATEMENT EXECUTE FUNCTION kvota_refuse_change();
-CREATE TRIGGER log_head_keep BEFORE DELETE ON log_head
-    FOR EACH ROW EXECUTE FUNCTION kvota_refuse_change();
-CREATE TRIGGER log_head_no_truncate BEFORE TRUNCATE ON log_head
-    FOR EACH STATEMENT EXECUTE FUNCTION kvota_refuse_change();
+                CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+                    FOR EACH ROW EXECUTE FUNCTION kvota_refuse_change();
+                CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+                    FOR EACH STATEMENT EXECUTE FUNCTION kvota_refuse_change();
+                CREATE TRIGGER log_head_keep BEFORE DELETE ON log_head
+                    FOR EACH ROW EXECUTE FUNCTION kvota_refuse_change();
+                CREATE TRIGGER log_head_no_truncate BEFORE TRUNCATE ON log_head
+                    FOR EACH STATEMENT EXECUTE FUNCTION kvota_refuse_change();
 
-REVOKE UPDATE, DELETE, TRUNCATE ON events FROM PUBLIC;
+                REVOKE UPDATE, DELETE, TRUNCATE ON events FROM PUBLIC;
 
--- The head only moves forward.
-CREATE FUNCTION kvota_head_forward() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.next_position < OLD.next_position
-       OR NEW.last_recorded_at < OLD.last_recorded_at THEN
-        RAISE EXCEPTION 'kvota: the log head never moves backwards (% -> %)', OLD.next_position, NEW.next_position
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    RETURN NEW;
-END
-$$;
-CREATE TRIGGER log_head_forward BEFORE UPDATE ON log_head
-    FOR EACH ROW EXECUTE FUNCTION kvota_head_forward();
-"""#),
-        Migration(version: 2, name: "0002_quota_projections", sql: #"""
--- Quota projections: maintained in the same transaction as every append that changes them, and
--- rebuildable from the log alone (`kvotad projections rebuild` gives the same rows).
+                -- The head only moves forward.
+                CREATE FUNCTION kvota_head_forward() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.next_position < OLD.next_position
+                       OR NEW.last_recorded_at < OLD.last_recorded_at THEN
+                        RAISE EXCEPTION 'kvota: the log head never moves backwards (% -> %)', OLD.next_position, NEW.next_position
+                            USING ERRCODE = 'insufficient_privilege';
+                    END IF;
+                    RETURN NEW;
+                END
+                $$;
+                CREATE TRIGGER log_head_forward BEFORE UPDATE ON log_head
+                    FOR EACH ROW EXECUTE FUNCTION kvota_head_forward();
+                """#),
+        Migration(
+            version: 2, name: "0002_quota_projections",
+            sql: #"""
+                -- Quota projections: maintained in the same transaction as every append that changes them, and
+                -- rebuildable from the log alone (`kvotad projections rebuild` gives the same rows).
 
--- One row per year and line with a ceiling.
-CREATE TABLE quota_ceilings (
-    year         integer NOT NULL,
-    line         text    NOT NULL,
-    units        bigint  NOT NULL,
-    percent      double precision,
-    labor_force  bigint,
-    basis        text    NOT NULL,
-    PRIMARY KEY (year, line)
-);
+                -- One row per year and line with a ceiling.
+                CREATE TABLE quota_ceilings (
+                    year         integer NOT NULL,
+                    line         text    NOT NULL,
+                    units        bigint  NOT NULL,
+                    percent      double precision,
+                    labor_force  bigint,
+                    basis        text    NOT NULL,
+                    PRIMARY KEY (year, line)
+                );
 
--- Each region's allocation and units in use (active permits) per year and line.
-CREATE TABLE quota_regions (
-    year       integer NOT NULL,
-    line       text    NOT NULL,
-    region     text    NOT NULL,
-    allocated  bigint  NOT NULL,
-    in_use     bigint  NOT NULL,
-    PRIMARY KEY (year, line, region)
-);
+                -- Each region's allocation and units in use (active permits) per year and line.
+                CREATE TABLE quota_regions (
+                    year       integer NOT NULL,
+                    line       text    NOT NULL,
+                    region     text    NOT NULL,
+                    allocated  bigint  NOT NULL,
+                    in_use     bigint  NOT NULL,
+                    PRIMARY KEY (year, line, region)
+                );
 
--- Active permits by region, category, country of origin and OKED section (rows with none are absent).
-CREATE TABLE quota_usage (
-    year      integer NOT NULL,
-    line      text    NOT NULL,
-    region    text    NOT NULL,
-    category  text    NOT NULL,
-    country   text    NOT NULL,
-    sector    text    NOT NULL,
-    active    bigint  NOT NULL CHECK (active > 0),
-    PRIMARY KEY (year, line, region, category, country, sector)
-);
-"""#),
-        Migration(version: 3, name: "0003_quota_snapshots", sql: #"""
--- Snapshots of the quota books (ceiling, allocations, use, breakdowns, reallocation requests) at
--- positions of the log, so that the picture at a past position replays only the events after the
--- nearest snapshot. Derived data: written by the server as the log grows, rebuilt by
--- `kvotad projections rebuild`; a missing snapshot only makes a past query slower.
-CREATE TABLE quota_snapshots (
-    position  bigint  NOT NULL,
-    year      integer NOT NULL,
-    line      text    NOT NULL,
-    book      text    NOT NULL,  -- canonical JSON (QuotaBook.json)
-    PRIMARY KEY (position, year, line)
-);
-"""#),
-        Migration(version: 4, name: "0004_quota_breakdowns", sql: #"""
--- The quota breakdowns as the projection answers them: active permits per region and category, and
--- national totals by country of origin and by OKED section. They replace the joint table of
--- 0002 (region x category x country x sector), whose hundreds of rows per batch made the inline
--- maintenance cost more than the events themselves; the joint breakdown lives on in the books that
--- replays and snapshots fold. Rows with no active permits are absent.
-DROP TABLE quota_usage;
+                -- Active permits by region, category, country of origin and OKED section (rows with none are absent).
+                CREATE TABLE quota_usage (
+                    year      integer NOT NULL,
+                    line      text    NOT NULL,
+                    region    text    NOT NULL,
+                    category  text    NOT NULL,
+                    country   text    NOT NULL,
+                    sector    text    NOT NULL,
+                    active    bigint  NOT NULL CHECK (active > 0),
+                    PRIMARY KEY (year, line, region, category, country, sector)
+                );
+                """#),
+        Migration(
+            version: 3, name: "0003_quota_snapshots",
+            sql: #"""
+                -- Snapshots of the quota books (ceiling, allocations, use, breakdowns, reallocation requests) at
+                -- positions of the log, so that the picture at a past position replays only the events after the
+                -- nearest snapshot. Derived data: written by the server as the log grows, rebuilt by
+                -- `kvotad projections rebuild`; a missing snapshot only makes a past query slower.
+                CREATE TABLE quota_snapshots (
+                    position  bigint  NOT NULL,
+                    year      integer NOT NULL,
+                    line      text    NOT NULL,
+                    book      text    NOT NULL,  -- canonical JSON (QuotaBook.json)
+                    PRIMARY KEY (position, year, line)
+                );
+                """#),
+        Migration(
+            version: 4, name: "0004_quota_breakdowns",
+            sql: #"""
+                -- The quota breakdowns as the projection answers them: active permits per region and category, and
+                -- national totals by country of origin and by OKED section. They replace the joint table of
+                -- 0002 (region x category x country x sector), whose hundreds of rows per batch made the inline
+                -- maintenance cost more than the events themselves; the joint breakdown lives on in the books that
+                -- replays and snapshots fold. Rows with no active permits are absent.
+                DROP TABLE quota_usage;
 
-CREATE TABLE quota_region_categories (
-    year      integer NOT NULL,
-    line      text    NOT NULL,
-    region    text    NOT NULL,
-    category  text    NOT NULL,
-    active    bigint  NOT NULL CHECK (active > 0),
-    PRIMARY KEY (year, line, region, category)
-);
+                CREATE TABLE quota_region_categories (
+                    year      integer NOT NULL,
+                    line      text    NOT NULL,
+                    region    text    NOT NULL,
+                    category  text    NOT NULL,
+                    active    bigint  NOT NULL CHECK (active > 0),
+                    PRIMARY KEY (year, line, region, category)
+                );
 
-CREATE TABLE quota_origins (
-    year     integer NOT NULL,
-    line     text    NOT NULL,
-    country  text    NOT NULL,
-    active   bigint  NOT NULL CHECK (active > 0),
-    PRIMARY KEY (year, line, country)
-);
+                CREATE TABLE quota_origins (
+                    year     integer NOT NULL,
+                    line     text    NOT NULL,
+                    country  text    NOT NULL,
+                    active   bigint  NOT NULL CHECK (active > 0),
+                    PRIMARY KEY (year, line, country)
+                );
 
-CREATE TABLE quota_sectors (
-    year    integer NOT NULL,
-    line    text    NOT NULL,
-    sector  text    NOT NULL,
-    active  bigint  NOT NULL CHECK (active > 0),
-    PRIMARY KEY (year, line, sector)
-);
-"""#),
+                CREATE TABLE quota_sectors (
+                    year    integer NOT NULL,
+                    line    text    NOT NULL,
+                    sector  text    NOT NULL,
+                    active  bigint  NOT NULL CHECK (active > 0),
+                    PRIMARY KEY (year, line, sector)
+                );
+                """#),
     ]
 }

@@ -61,7 +61,9 @@ enum QuotaProjectionWriter {
         var all = Touched()
         for (key, book) in state.books {
             if book.ceiling != nil { all.ceilings.insert(key) }
-            for region in Set(book.allocations.keys).union(book.inUse.keys) { all.regions.insert(Cell(key: key, row: region)) }
+            for region in Set(book.allocations.keys).union(book.inUse.keys) {
+                all.regions.insert(Cell(key: key, row: region))
+            }
             let breakdown = book.breakdown
             for cell in breakdown.regionCategories.keys { all.categories.insert(Cell(key: key, row: cell)) }
             for country in breakdown.countries.keys { all.countries.insert(Cell(key: key, row: country)) }
@@ -96,7 +98,8 @@ enum QuotaProjectionWriter {
             """
     }
 
-    static let categoryStatement = breakdownStatement(table: "quota_region_categories", columns: ["region", "category"])
+    static let categoryStatement = breakdownStatement(
+        table: "quota_region_categories", columns: ["region", "category"])
     static let originStatement = breakdownStatement(table: "quota_origins", columns: ["country"])
     static let sectorStatement = breakdownStatement(table: "quota_sectors", columns: ["sector"])
 
@@ -138,7 +141,8 @@ enum QuotaProjectionWriter {
             try connection.execute(
                 "kvota_write_origins", originStatement,
                 keyColumns(rows) + [
-                    .textArray(rows.map(\.row)), .textArray(rows.map { String(breakdowns[$0.key]?.countries[$0.row] ?? 0) }),
+                    .textArray(rows.map(\.row)),
+                    .textArray(rows.map { String(breakdowns[$0.key]?.countries[$0.row] ?? 0) }),
                 ])
         }
         if !touched.sectors.isEmpty {
@@ -146,7 +150,8 @@ enum QuotaProjectionWriter {
             try connection.execute(
                 "kvota_write_sectors", sectorStatement,
                 keyColumns(rows) + [
-                    .textArray(rows.map(\.row)), .textArray(rows.map { String(breakdowns[$0.key]?.sectors[$0.row] ?? 0) }),
+                    .textArray(rows.map(\.row)),
+                    .textArray(rows.map { String(breakdowns[$0.key]?.sectors[$0.row] ?? 0) }),
                 ])
         }
     }

@@ -52,7 +52,8 @@ struct DatabaseTarget {
             metadata: ["directory": "\(postgres.directory)", "log": "\(postgres.logFile)"])
         let (url, started) = try postgres.startIfNeeded()
         logger.notice(
-            started ? "embedded PostgreSQL is running" : "embedded PostgreSQL was already running (another kvotad owns it)",
+            started
+                ? "embedded PostgreSQL is running" : "embedded PostgreSQL was already running (another kvotad owns it)",
             metadata: ["url": "\(url)"])
         return DatabaseTarget(url: url, embedded: started ? postgres : nil)
     }

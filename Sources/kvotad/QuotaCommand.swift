@@ -7,7 +7,8 @@ import KvotaStore
 /// `kvotad quota`: the quota picture on the server host, now or at a past time or position.
 struct QuotaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "quota", abstract: "Show the quota picture of a year and line: now, as of a time, or at a position.")
+        commandName: "quota",
+        abstract: "Show the quota picture of a year and line: now, as of a time, or at a position.")
 
     @OptionGroup var options: CommonOptions
 
@@ -18,12 +19,15 @@ struct QuotaCommand: AsyncParsableCommand {
     @Flag(help: "Print the contract's JSON instead of a table.") var json = false
 
     func run() async throws {
-        guard let line = QuotaLine(rawValue: line) else { throw ValidationError("--line must be foreign-labour or household-immigrant") }
+        guard let line = QuotaLine(rawValue: line) else {
+            throw ValidationError("--line must be foreign-labour or household-immigrant")
+        }
         let configuration = try options.configuration()
         let logger = try options.makeLogger()
         let database = try DatabaseTarget.resolve(configuration, logger: logger)
         defer { try? database.embedded?.stop() }
-        let store = try EventStore(configuration: configuration.storeConfiguration(databaseURL: database.url), logger: logger)
+        let store = try EventStore(
+            configuration: configuration.storeConfiguration(databaseURL: database.url), logger: logger)
         defer { store.shutdown() }
         try await store.migrate()
         let now = Timestamp(microsecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000))

@@ -16,7 +16,9 @@ struct History2025Tests {
         #expect(Self.events.count > 30_000)
     }
 
-    @Test("recordedAt never decreases, event ids are unique, occurredAt is not after recordedAt, versions follow the streams")
+    @Test(
+        "recordedAt never decreases, event ids are unique, occurredAt is not after recordedAt, versions follow the streams"
+    )
     func envelope() {
         #expect(EnvelopeChecks.problems(Self.events) == [])
     }
@@ -67,7 +69,9 @@ struct History2025Tests {
 
     @Test("some regional batches were synced late (occurredAt hours to days before recordedAt)")
     func offlineBatches() {
-        let late = Self.events.filter { $0.recordedAt.microseconds - $0.event.meta.occurredAt.microseconds > 3_600_000_000 }
+        let late = Self.events.filter {
+            $0.recordedAt.microseconds - $0.event.meta.occurredAt.microseconds > 3_600_000_000
+        }
         #expect(late.count >= 20)
         #expect(late.contains { $0.recordedAt.microseconds - $0.event.meta.occurredAt.microseconds > 86_400_000_000 })
     }
@@ -77,7 +81,9 @@ struct History2025Tests {
         let figures = ActiveFigures(Self.december)
         #expect(figures.total == Published2025.activeTotal)
         #expect(figures.byCategory == Published2025.activeByCategory)
-        for (country, count) in Published2025.activeByCountry { #expect(figures.byCountry[country] == count, "\(country)") }
+        for (country, count) in Published2025.activeByCountry {
+            #expect(figures.byCountry[country] == count, "\(country)")
+        }
         for (sector, count) in Published2025.activeBySector { #expect(figures.bySector[sector] == count, "\(sector)") }
         #expect(figures.byCountry.count >= 12, "the rest spread over several countries")
         #expect(figures.bySector.count >= 10, "the rest spread over several sectors")
@@ -140,13 +146,17 @@ struct History2025Tests {
         let lifted = try #require(Self.events.first { $0.event.type == "EmployerBarLifted" })
         #expect(lifted.event.stream == barred.event.stream && lifted.recordedAt > barred.recordedAt)
         let bin = String(barred.event.stream.dropFirst("employer-".count))
-        let filings = Self.events.filter { $0.event.type == "ApplicationFiled" && $0.event.data["employerBin"]?.stringValue == bin }
+        let filings = Self.events.filter {
+            $0.event.type == "ApplicationFiled" && $0.event.data["employerBin"]?.stringValue == bin
+        }
         #expect(filings.contains { $0.recordedAt < barred.recordedAt })
         #expect(filings.contains { $0.recordedAt > lifted.recordedAt })
         #expect(!filings.contains { $0.recordedAt > barred.recordedAt && $0.recordedAt < lifted.recordedAt })
     }
 
-    @Test("permits: cat4 replacement deadlines, cat1 roles and titles, seasonal mostly agriculture, vacancies before filing")
+    @Test(
+        "permits: cat4 replacement deadlines, cat1 roles and titles, seasonal mostly agriculture, vacancies before filing"
+    )
     func permitDetails() {
         var cat4 = 0
         var cat4WithDeadline = 0

@@ -34,8 +34,10 @@ struct LargeHistoryTests {
             meta.recordedAt = historical.recordedAt
             var out: [UInt8] = []
             CanonicalEvent.write(
-                data: CanonicalJSON.encode(.object(historical.event.data)), eventId: historical.event.eventId, meta: meta,
-                position: Int64(position), stream: historical.event.stream, type: historical.event.type, version: 0, to: &out)
+                data: CanonicalJSON.encode(.object(historical.event.data)), eventId: historical.event.eventId,
+                meta: meta,
+                position: Int64(position), stream: historical.event.stream, type: historical.event.type, version: 0,
+                to: &out)
             total += out.count
         }
         let average = total / Self.events.count

@@ -37,7 +37,9 @@ struct Replay {
                 failure = Failure(index: index, type: event.type, stream: event.stream, refusal: "\(error)")
                 return
             }
-            if let refusal = state.decide(domain, context: DecisionContext(meta: event.meta, recordedAt: historical.recordedAt)) {
+            if let refusal = state.decide(
+                domain, context: DecisionContext(meta: event.meta, recordedAt: historical.recordedAt))
+            {
                 failure = Failure(index: index, type: event.type, stream: event.stream, refusal: "\(refusal)")
                 return
             }
@@ -83,14 +85,22 @@ enum EnvelopeChecks {
         var previous: Timestamp?
         for (index, historical) in events.enumerated() where problems.count < 10 {
             let event = historical.event
-            if let previous, historical.recordedAt < previous { problems.append("event \(index): recordedAt goes back") }
+            if let previous, historical.recordedAt < previous {
+                problems.append("event \(index): recordedAt goes back")
+            }
             previous = historical.recordedAt
-            if !ids.insert(event.eventId).inserted { problems.append("event \(index): eventId \(event.eventId) repeated") }
-            if event.meta.occurredAt > historical.recordedAt { problems.append("event \(index): occurredAt after recordedAt") }
+            if !ids.insert(event.eventId).inserted {
+                problems.append("event \(index): eventId \(event.eventId) repeated")
+            }
+            if event.meta.occurredAt > historical.recordedAt {
+                problems.append("event \(index): occurredAt after recordedAt")
+            }
             let count = versions[event.stream, default: 0]
             let expected: ExpectedVersion = count == 0 ? .noStream : .exact(count - 1)
             if event.expectedVersion != expected {
-                problems.append("event \(index) on \(event.stream): expectedVersion \(event.expectedVersion), stream at \(expected)")
+                problems.append(
+                    "event \(index) on \(event.stream): expectedVersion \(event.expectedVersion), stream at \(expected)"
+                )
             }
             versions[event.stream] = count + 1
         }

@@ -56,10 +56,14 @@ struct DecideBenchmark: ParsableCommand {
             if let refusal = policy.verdict(on: event, version: 0) { throw BenchError("event \(position): \(refusal)") }
             policy.apply(
                 RecordedEvent(
-                    eventId: event.eventId, stream: event.stream, version: 0, position: Int64(position), type: event.type,
+                    eventId: event.eventId, stream: event.stream, version: 0, position: Int64(position),
+                    type: event.type,
                     data: event.data, meta: event.meta))
         }
         let seconds = start.seconds
-        print(String(format: "decided %d events in %.3f s = %.0f events/s", history.count, seconds, Double(history.count) / seconds))
+        print(
+            String(
+                format: "decided %d events in %.3f s = %.0f events/s", history.count, seconds,
+                Double(history.count) / seconds))
     }
 }

@@ -41,7 +41,8 @@ struct RulesBenchmark: AsyncParsableCommand {
         var seconds: [RuleSet: Double] = [.envelopeOnly: 0, .quota: 0]
         for rules in [RuleSet.envelopeOnly, .quota] {
             let url = try cluster.freshDatabase(rules == .quota ? "bench_rules" : "bench_log")
-            let store = try EventStore(configuration: StoreConfiguration(databaseURL: url, rules: rules), logger: logger)
+            let store = try EventStore(
+                configuration: StoreConfiguration(databaseURL: url, rules: rules), logger: logger)
             try await store.migrate()
             stores[rules] = store
         }
@@ -56,7 +57,9 @@ struct RulesBenchmark: AsyncParsableCommand {
             }
         }
         table.add("baseline: the event log's own append, same events", events: total, seconds: seconds[.envelopeOnly]!)
-        table.add("append with quota rules + inline projections, batches of \(batch)", events: total, seconds: seconds[.quota]!)
+        table.add(
+            "append with quota rules + inline projections, batches of \(batch)", events: total,
+            seconds: seconds[.quota]!)
         let store = stores[.quota]!
         defer { stores.values.forEach { $0.shutdown() } }
 
@@ -67,14 +70,22 @@ struct RulesBenchmark: AsyncParsableCommand {
         let rebuildStart = ContinuousClock.now
         let rebuilt = try await store.rebuildProjections()
         let rebuildSeconds = rebuildStart.seconds
-        print(String(format: "  read all %d events: %.2f s; rebuild projections (%d rows): %.2f s = %.2fx the read", read, readSeconds, rebuilt.rows, rebuildSeconds, rebuildSeconds / readSeconds))
+        print(
+            String(
+                format: "  read all %d events: %.2f s; rebuild projections (%d rows): %.2f s = %.2fx the read", read,
+                readSeconds, rebuilt.rows, rebuildSeconds, rebuildSeconds / readSeconds))
 
         let key = QuotaKey(year: 2026, line: .foreignLabour)
         for position in [Int64(total) / 2, Int64(total) - 2, Int64(total) * 3 / 4 + 12_345] {
             let start = ContinuousClock.now
             let projection = try await store.quotaProjection(key, atPosition: position)
-            print(String(format: "  quota projection at position %lld (in use %lld): %.3f s", position, projection.inUse, start.seconds))
+            print(
+                String(
+                    format: "  quota projection at position %lld (in use %lld): %.3f s", position, projection.inUse,
+                    start.seconds))
         }
-        table.printRatio(of: "append with quota rules + inline projections, batches of \(batch)", to: "baseline: the event log's own append, same events")
+        table.printRatio(
+            of: "append with quota rules + inline projections, batches of \(batch)",
+            to: "baseline: the event log's own append, same events")
     }
 }

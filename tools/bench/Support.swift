@@ -73,7 +73,9 @@ struct ResultTable {
 
     /// Prints `name`'s rate as a fraction of `baseline`'s.
     func printRatio(of name: String, to baseline: String) {
-        guard let row = rows.first(where: { $0.0 == name }), let base = rows.first(where: { $0.0 == baseline }) else { return }
+        guard let row = rows.first(where: { $0.0 == name }), let base = rows.first(where: { $0.0 == baseline }) else {
+            return
+        }
         let ratio = (Double(row.1) / row.2) / (Double(base.1) / base.2)
         Swift.print(String(format: "  %@ / %@ = %.2f", name, baseline, ratio))
     }

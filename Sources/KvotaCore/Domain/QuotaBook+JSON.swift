@@ -48,7 +48,8 @@ extension QuotaBook {
             case .int(let value)?: percent = Double(value)
             default: percent = nil
             }
-            self.ceiling = CeilingSet(units: units, percent: percent, laborForce: ceiling["laborForce"]?.intValue, basis: basis)
+            self.ceiling = CeilingSet(
+                units: units, percent: percent, laborForce: ceiling["laborForce"]?.intValue, basis: basis)
         }
         func regions(_ key: String) -> [Region: Int64]? {
             guard case .object(let map)? = object[key] else { return nil }
@@ -68,7 +69,8 @@ extension QuotaBook {
             guard case .array(let cells) = row, cells.count == 5,
                 let region = cells[0].stringValue.flatMap(Region.init(rawValue:)),
                 let category = cells[1].stringValue.flatMap(PermitCategory.init(rawValue:)),
-                let country = cells[2].stringValue.flatMap(CountryCode.init), let sector = cells[3].stringValue.flatMap(OKEDSection.init),
+                let country = cells[2].stringValue.flatMap(CountryCode.init),
+                let sector = cells[3].stringValue.flatMap(OKEDSection.init),
                 let count = cells[4].intValue
             else { return nil }
             self.usage[UsageKey(region: region, category: category, country: country, sector: sector)] = count

@@ -89,6 +89,7 @@ public struct Cat1Seat: Sendable, Hashable {
     public init(employer: BIN, role: Cat1Role, title: String?) {
         self.employer = employer
         self.role = role
-        self.title = role == .deputy ? title.map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() } : nil
+        self.title =
+            role == .deputy ? title.map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() } : nil
     }
 }

@@ -35,12 +35,14 @@ public struct QuotaProjection: Sendable, Hashable {
         ceiling = book.ceilingUnits
         allocated = book.allocated
         inUse = book.totalInUse
-        var national: [PermitCategory: Int64] = Dictionary(uniqueKeysWithValues: PermitCategory.allCases.map { ($0, 0) })
+        var national: [PermitCategory: Int64] = Dictionary(
+            uniqueKeysWithValues: PermitCategory.allCases.map { ($0, 0) })
         for (cell, count) in breakdown.regionCategories { national[cell.category, default: 0] += count }
         regions = Region.allCases.map { region in
             var byCategory: [PermitCategory: Int64] = [:]
             for category in PermitCategory.allCases {
-                byCategory[category] = breakdown.regionCategories[RegionCategory(region: region, category: category)] ?? 0
+                byCategory[category] =
+                    breakdown.regionCategories[RegionCategory(region: region, category: category)] ?? 0
             }
             return RegionUsage(
                 region: region, allocated: book.allocation(region), inUse: book.used(region), byCategory: byCategory)
@@ -103,7 +105,8 @@ extension QuotaBook {
     public var breakdown: QuotaBreakdown {
         var breakdown = QuotaBreakdown()
         for (usage, count) in usage where count > 0 {
-            breakdown.regionCategories[RegionCategory(region: usage.region, category: usage.category), default: 0] += count
+            breakdown.regionCategories[RegionCategory(region: usage.region, category: usage.category), default: 0] +=
+                count
             breakdown.countries[usage.country.code, default: 0] += count
             breakdown.sectors[usage.sector.letter, default: 0] += count
         }

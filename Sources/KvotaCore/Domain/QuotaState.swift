@@ -52,7 +52,9 @@ public struct QuotaState: Sendable {
             else { return nil }
             return (entry.key, entry.value)
         }.sorted {
-            ($0.record.permit.replacementDeadline!, $0.permit.uuidString) < ($1.record.permit.replacementDeadline!, $1.permit.uuidString)
+            ($0.record.permit.replacementDeadline!, $0.permit.uuidString) < (
+                $1.record.permit.replacementDeadline!, $1.permit.uuidString
+            )
         }
     }
 }

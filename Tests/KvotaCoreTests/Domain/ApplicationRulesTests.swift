@@ -12,13 +12,15 @@ struct ApplicationRulesTests {
         var world = QuotaWorld()
         // Filed at 00:30 on 1 Dec in Almaty (19:30 UTC on 30 Nov): a vacancy of 30 Nov precedes it.
         try world.accept(
-            F.file(F.id(1), postedOn: "2025-11-30"), F.asRegion(at: "2025-11-30T19:30:00Z", occurredAt: "2025-11-30T19:30:00Z"))
+            F.file(F.id(1), postedOn: "2025-11-30"),
+            F.asRegion(at: "2025-11-30T19:30:00Z", occurredAt: "2025-11-30T19:30:00Z"))
         // Filed at 23:30 on 30 Nov in Almaty: the same vacancy was posted that day, not before.
         expectRejection(
             world.submit(try F.file(F.id(2), postedOn: "2025-11-30"), F.asRegion(at: "2025-11-30T18:30:00Z")),
             "invalid-field", field: "data.vacancyPostedOn")
         expectRejection(
-            world.submit(try F.file(F.id(3), postedOn: "2025-12-05"), F.asRegion()), "invalid-field", field: "data.vacancyPostedOn")
+            world.submit(try F.file(F.id(3), postedOn: "2025-12-05"), F.asRegion()), "invalid-field",
+            field: "data.vacancyPostedOn")
         #expect(world.state.applications[F.id(2)] == nil)
         #expect(world.state.applications[F.id(1)]?.status == .filed)
     }
@@ -28,9 +30,11 @@ struct ApplicationRulesTests {
         var world = QuotaWorld()
         // Written offline on 20 Nov, synced on 1 Dec: a vacancy posted on 25 Nov came after the filing.
         expectRejection(
-            world.submit(try F.file(F.id(1), postedOn: "2025-11-25"), F.asRegion(at: F.now, occurredAt: "2025-11-20T05:00:00Z")),
+            world.submit(
+                try F.file(F.id(1), postedOn: "2025-11-25"), F.asRegion(at: F.now, occurredAt: "2025-11-20T05:00:00Z")),
             "invalid-field", field: "data.vacancyPostedOn")
-        try world.accept(F.file(F.id(1), postedOn: "2025-11-19"), F.asRegion(at: F.now, occurredAt: "2025-11-20T05:00:00Z"))
+        try world.accept(
+            F.file(F.id(1), postedOn: "2025-11-19"), F.asRegion(at: F.now, occurredAt: "2025-11-20T05:00:00Z"))
     }
 
     // MARK: Lifecycle
@@ -63,20 +67,29 @@ struct ApplicationRulesTests {
         var world = QuotaWorld()
         try world.accept(F.file(F.id(1)), F.asRegion())
         try world.accept(F.approveApplication(F.id(1)), F.asRegion())
-        expectConflict(world.submit(try F.approveApplication(F.id(1)), F.asRegion()), "invalid-state", ["state": "approved"])
-        expectConflict(world.submit(try F.rejectApplication(F.id(1)), F.asRegion()), "invalid-state", ["state": "approved"])
+        expectConflict(
+            world.submit(try F.approveApplication(F.id(1)), F.asRegion()), "invalid-state", ["state": "approved"])
+        expectConflict(
+            world.submit(try F.rejectApplication(F.id(1)), F.asRegion()), "invalid-state", ["state": "approved"])
 
         try world.accept(F.file(F.id(2)), F.asRegion())
         try world.accept(F.rejectApplication(F.id(2)), F.asRegion())
-        expectConflict(world.submit(try F.approveApplication(F.id(2)), F.asRegion()), "invalid-state", ["state": "rejected"])
-        expectConflict(world.submit(try F.rejectApplication(F.id(2)), F.asRegion()), "invalid-state", ["state": "rejected"])
-        expectConflict(world.submit(try F.withdrawApplication(F.id(2)), F.asRegion()), "invalid-state", ["state": "rejected"])
+        expectConflict(
+            world.submit(try F.approveApplication(F.id(2)), F.asRegion()), "invalid-state", ["state": "rejected"])
+        expectConflict(
+            world.submit(try F.rejectApplication(F.id(2)), F.asRegion()), "invalid-state", ["state": "rejected"])
+        expectConflict(
+            world.submit(try F.withdrawApplication(F.id(2)), F.asRegion()), "invalid-state", ["state": "rejected"])
 
         try world.accept(F.withdrawApplication(F.id(1)), F.asRegion())
-        expectConflict(world.submit(try F.withdrawApplication(F.id(1)), F.asRegion()), "invalid-state", ["state": "withdrawn"])
-        expectConflict(world.submit(try F.approveApplication(F.id(1)), F.asRegion()), "invalid-state", ["state": "withdrawn"])
+        expectConflict(
+            world.submit(try F.withdrawApplication(F.id(1)), F.asRegion()), "invalid-state", ["state": "withdrawn"])
+        expectConflict(
+            world.submit(try F.approveApplication(F.id(1)), F.asRegion()), "invalid-state", ["state": "withdrawn"])
 
-        for event in [try F.approveApplication(F.id(9)), try F.rejectApplication(F.id(9)), try F.withdrawApplication(F.id(9))] {
+        for event in [
+            try F.approveApplication(F.id(9)), try F.rejectApplication(F.id(9)), try F.withdrawApplication(F.id(9)),
+        ] {
             expectConflict(world.submit(event, F.asRegion()), "invalid-state", ["state": "unknown"])
         }
     }
@@ -101,7 +114,9 @@ struct ApplicationRulesTests {
     func otherRegionDecides() throws {
         var world = QuotaWorld()
         try world.accept(F.file(F.id(1)), F.asRegion(.almaty))
-        for event in [try F.approveApplication(F.id(1)), try F.rejectApplication(F.id(1)), try F.withdrawApplication(F.id(1))] {
+        for event in [
+            try F.approveApplication(F.id(1)), try F.rejectApplication(F.id(1)), try F.withdrawApplication(F.id(1)),
+        ] {
             expectRejection(world.submit(event, F.asRegion(.astana)), "forbidden")
             expectRejection(world.submit(event, F.asMinistry()), "forbidden")
         }
@@ -113,34 +128,50 @@ struct ApplicationRulesTests {
     @Test("cat1: a second open application for the first head of the same employer is seat-applied, whatever the title")
     func firstHeadSeatApplied() throws {
         var world = QuotaWorld()
-        try world.accept(F.file(F.id(1), category: .cat1, workers: 1, cat1Role: .firstHead, title: "General Director"), F.asRegion())
+        try world.accept(
+            F.file(F.id(1), category: .cat1, workers: 1, cat1Role: .firstHead, title: "General Director"), F.asRegion())
         expectConflict(
-            world.submit(try F.file(F.id(2), category: .cat1, workers: 1, cat1Role: .firstHead, title: "General Director"), F.asRegion()),
+            world.submit(
+                try F.file(F.id(2), category: .cat1, workers: 1, cat1Role: .firstHead, title: "General Director"),
+                F.asRegion()),
             "invalid-state", ["state": "seat-applied", "application": .string(F.id(1).lowercased)])
         expectConflict(
-            world.submit(try F.file(F.id(3), category: .cat1, workers: 1, cat1Role: .firstHead, title: "Chairman"), F.asRegion()),
+            world.submit(
+                try F.file(F.id(3), category: .cat1, workers: 1, cat1Role: .firstHead, title: "Chairman"), F.asRegion()),
             "invalid-state", ["state": "seat-applied"])
         // The seat is per employer: another employer's first head is a different seat.
-        try world.accept(F.file(F.id(4), bin: F.binB, category: .cat1, workers: 1, cat1Role: .firstHead, title: "General Director"), F.asRegion())
+        try world.accept(
+            F.file(F.id(4), bin: F.binB, category: .cat1, workers: 1, cat1Role: .firstHead, title: "General Director"),
+            F.asRegion())
         // A deputy is a different seat from the first head.
-        try world.accept(F.file(F.id(5), category: .cat1, workers: 1, cat1Role: .deputy, title: "General Director"), F.asRegion())
+        try world.accept(
+            F.file(F.id(5), category: .cat1, workers: 1, cat1Role: .deputy, title: "General Director"), F.asRegion())
     }
 
     @Test("cat1: deputy seats are per position title")
     func deputySeatsPerTitle() throws {
         var world = QuotaWorld()
-        try world.accept(F.file(F.id(1), category: .cat1, workers: 1, cat1Role: .deputy, title: "Deputy for Finance"), F.asRegion())
-        try world.accept(F.file(F.id(2), category: .cat1, workers: 1, cat1Role: .deputy, title: "Deputy for Production"), F.asRegion())
+        try world.accept(
+            F.file(F.id(1), category: .cat1, workers: 1, cat1Role: .deputy, title: "Deputy for Finance"), F.asRegion())
+        try world.accept(
+            F.file(F.id(2), category: .cat1, workers: 1, cat1Role: .deputy, title: "Deputy for Production"),
+            F.asRegion())
         expectConflict(
-            world.submit(try F.file(F.id(3), category: .cat1, workers: 1, cat1Role: .deputy, title: "Deputy for Finance"), F.asRegion()),
+            world.submit(
+                try F.file(F.id(3), category: .cat1, workers: 1, cat1Role: .deputy, title: "Deputy for Finance"),
+                F.asRegion()),
             "invalid-state", ["state": "seat-applied", "application": .string(F.id(1).lowercased)])
-        try world.accept(F.file(F.id(4), bin: F.binB, category: .cat1, workers: 1, cat1Role: .deputy, title: "Deputy for Finance"), F.asRegion())
+        try world.accept(
+            F.file(F.id(4), bin: F.binB, category: .cat1, workers: 1, cat1Role: .deputy, title: "Deputy for Finance"),
+            F.asRegion())
     }
 
     @Test("cat1: the seat is open again once its application is rejected or withdrawn")
     func seatReleasedOnClose() throws {
         var world = QuotaWorld()
-        let seat = { (id: Int) throws -> DomainEvent in try F.file(F.id(id), category: .cat1, workers: 1, cat1Role: .firstHead, title: "CEO") }
+        let seat = { (id: Int) throws -> DomainEvent in
+            try F.file(F.id(id), category: .cat1, workers: 1, cat1Role: .firstHead, title: "CEO")
+        }
         try world.accept(seat(1), F.asRegion())
         try world.accept(F.rejectApplication(F.id(1)), F.asRegion())
         try world.accept(seat(2), F.asRegion())
@@ -154,10 +185,12 @@ struct ApplicationRulesTests {
     func seatFilledOnFiling() throws {
         var world = try F.world(ceiling: 100, allocations: [.almaty: 10])
         try world.approvedApplication(F.id(1), category: .cat1, workers: 1, cat1Role: .firstHead, title: "CEO")
-        try world.accept(F.issue(F.id(101), application: F.id(1), category: .cat1, cat1Role: .firstHead, title: "CEO"), F.asRegion())
+        try world.accept(
+            F.issue(F.id(101), application: F.id(1), category: .cat1, cat1Role: .firstHead, title: "CEO"), F.asRegion())
         #expect(world.state.openCat1Applications.count == 0)
         expectConflict(
-            world.submit(try F.file(F.id(2), category: .cat1, workers: 1, cat1Role: .firstHead, title: "CEO"), F.asRegion()),
+            world.submit(
+                try F.file(F.id(2), category: .cat1, workers: 1, cat1Role: .firstHead, title: "CEO"), F.asRegion()),
             "invalid-state", ["state": "seat-filled", "permit": .string(F.id(101).lowercased)])
         try world.accept(F.revoke(F.id(101)), F.asRegion())
         try world.accept(F.file(F.id(2), category: .cat1, workers: 1, cat1Role: .firstHead, title: "CEO"), F.asRegion())
@@ -166,9 +199,13 @@ struct ApplicationRulesTests {
     @Test("cat1 filings by different regions for the same employer share the seat (bars and seats are nationwide)")
     func seatIsNationwide() throws {
         var world = QuotaWorld()
-        try world.accept(F.file(F.id(1), region: .almaty, category: .cat1, workers: 1, cat1Role: .firstHead, title: "CEO"), F.asRegion(.almaty))
+        try world.accept(
+            F.file(F.id(1), region: .almaty, category: .cat1, workers: 1, cat1Role: .firstHead, title: "CEO"),
+            F.asRegion(.almaty))
         expectConflict(
-            world.submit(try F.file(F.id(2), region: .astana, category: .cat1, workers: 1, cat1Role: .firstHead, title: "CEO"), F.asRegion(.astana)),
+            world.submit(
+                try F.file(F.id(2), region: .astana, category: .cat1, workers: 1, cat1Role: .firstHead, title: "CEO"),
+                F.asRegion(.astana)),
             "invalid-state", ["state": "seat-applied"])
     }
 }

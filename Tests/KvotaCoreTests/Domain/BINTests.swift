@@ -17,7 +17,9 @@ struct BINTests {
         #expect(bin.description == text)
     }
 
-    @Test("valid BINs whose first sum mod 11 is 10 (second pass)", arguments: ["123456789013", "000000000101", "377835337400"])
+    @Test(
+        "valid BINs whose first sum mod 11 is 10 (second pass)",
+        arguments: ["123456789013", "000000000101", "377835337400"])
     func validSecondPass(text: String) throws {
         let digits = text.utf8.map { Int($0 - 0x30) }
         let firstSum = digits.prefix(11).enumerated().map { ($0.offset + 1) * $0.element }.reduce(0, +)
@@ -50,13 +52,17 @@ struct BINTests {
 
     @Test(
         "letters, signs, spaces and non-ASCII digits are refused",
-        arguments: ["04074000112a", "O40740001129", " 40740001129", "04074000112 ", "-40740001129", "+40740001129",
-            "0407400011٢9", "０40740001129", "04074.001129"])
+        arguments: [
+            "04074000112a", "O40740001129", " 40740001129", "04074000112 ", "-40740001129", "+40740001129",
+            "0407400011٢9", "０40740001129", "04074.001129",
+        ])
     func notDigits(text: String) {
         #expect(BIN(text) == nil)
     }
 
-    @Test("an 11-digit prefix with no valid check digit gives no BIN", arguments: ["06870986119", "77680075310", "77991951430"])
+    @Test(
+        "an 11-digit prefix with no valid check digit gives no BIN",
+        arguments: ["06870986119", "77680075310", "77991951430"])
     func noCheckDigit(prefix: String) {
         let digits = prefix.utf8.map { Int($0 - 0x30) }
         #expect(BIN.checkDigit(digits[...]) == nil)

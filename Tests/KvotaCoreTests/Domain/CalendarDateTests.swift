@@ -3,7 +3,9 @@ import Testing
 
 @Suite("CalendarDate: Almaty calendar days")
 struct CalendarDateTests {
-    @Test("parses YYYY-MM-DD and prints it back", arguments: ["2025-12-01", "2024-02-29", "2000-02-29", "1970-01-01", "0001-01-01", "9999-12-31"])
+    @Test(
+        "parses YYYY-MM-DD and prints it back",
+        arguments: ["2025-12-01", "2024-02-29", "2000-02-29", "1970-01-01", "0001-01-01", "9999-12-31"])
     func roundTrip(text: String) throws {
         let date = try #require(CalendarDate(text))
         #expect(date.description == text)
@@ -21,9 +23,11 @@ struct CalendarDateTests {
 
     @Test(
         "refuses anything but a real day in exactly YYYY-MM-DD",
-        arguments: ["2025-02-29", "1900-02-29", "2025-13-01", "2025-00-10", "2025-04-31", "2025-01-00", "0000-01-01",
+        arguments: [
+            "2025-02-29", "1900-02-29", "2025-13-01", "2025-00-10", "2025-04-31", "2025-01-00", "0000-01-01",
             "2025-1-01", "2025-01-1", "25-01-01", "2025/01/01", "2025-01-01T00:00", " 2025-01-01", "2025-01-01 ",
-            "+025-01-01", "2025-0a-01", "", "2025-01--1", "２０２５-01-01"])
+            "+025-01-01", "2025-0a-01", "", "2025-01--1", "２０２５-01-01",
+        ])
     func refuses(text: String) {
         #expect(CalendarDate(text) == nil)
     }

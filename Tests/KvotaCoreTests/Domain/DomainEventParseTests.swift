@@ -17,16 +17,26 @@ struct ValidSample: Sendable, CustomTestStringConvertible {
     static let all: [ValidSample] = [
         ValidSample(
             type: "CeilingSet", stream: F.quotaStream,
-            data: ["units": 16_500, "percent": .double(0.2), "laborForce": 7_400_000, "basis": "order No. 85 of March 2025"]),
+            data: [
+                "units": 16_500, "percent": .double(0.2), "laborForce": 7_400_000,
+                "basis": "order No. 85 of March 2025",
+            ]),
         ValidSample(type: "AllocationSet", stream: F.quotaStream, data: ["region": "KZ-75", "units": 3_000]),
         ValidSample(
             type: "ReallocationRequested", stream: F.quotaStream,
-            data: ["requestId": "almaty-2025-07", "region": "KZ-75", "units": 120, "fromRegion": "KZ-71", "justification": "metro works"]),
-        ValidSample(type: "ReallocationApproved", stream: F.quotaStream, data: ["requestId": "almaty-2025-07", "units": 100]),
-        ValidSample(type: "ReallocationRejected", stream: F.quotaStream, data: ["requestId": "almaty-2025-07", "reason": "no spare units"]),
+            data: [
+                "requestId": "almaty-2025-07", "region": "KZ-75", "units": 120, "fromRegion": "KZ-71",
+                "justification": "metro works",
+            ]),
+        ValidSample(
+            type: "ReallocationApproved", stream: F.quotaStream, data: ["requestId": "almaty-2025-07", "units": 100]),
+        ValidSample(
+            type: "ReallocationRejected", stream: F.quotaStream,
+            data: ["requestId": "almaty-2025-07", "reason": "no spare units"]),
         ValidSample(type: "ApplicationFiled", stream: F.applicationStream(application), data: F.filingData()),
         ValidSample(type: "ApplicationApproved", stream: F.applicationStream(application), data: [:]),
-        ValidSample(type: "ApplicationRejected", stream: F.applicationStream(application), data: ["reason": "incomplete"]),
+        ValidSample(
+            type: "ApplicationRejected", stream: F.applicationStream(application), data: ["reason": "incomplete"]),
         ValidSample(type: "ApplicationWithdrawn", stream: F.applicationStream(application), data: [:]),
         ValidSample(type: "PermitIssued", stream: F.permitStream(permit), data: F.permitData(application: application)),
         ValidSample(type: "PermitExtended", stream: F.permitStream(permit), data: ["validUntil": "2026-11-30"]),
@@ -133,7 +143,8 @@ struct DomainEventParseTests {
 
     @Test("optional members may be absent or null")
     func optionalMembers() throws {
-        let ceiling = try DomainEvent(stream: F.quotaStream, type: "CeilingSet", data: ["units": 14_800, "basis": "0.2%", "percent": nil])
+        let ceiling = try DomainEvent(
+            stream: F.quotaStream, type: "CeilingSet", data: ["units": 14_800, "basis": "0.2%", "percent": nil])
         guard case .ceilingSet(_, let set) = ceiling else { Issue.record("not a CeilingSet"); return }
         #expect(set.percent == nil && set.laborForce == nil)
         let approval = try DomainEvent(stream: F.quotaStream, type: "ReallocationApproved", data: ["requestId": "r1"])
@@ -144,17 +155,20 @@ struct DomainEventParseTests {
             data: ["requestId": "r1", "region": "KZ-75", "units": 5, "justification": "x"])
         guard case .reallocationRequested(_, let request) = fromReserve else { Issue.record("not a request"); return }
         #expect(request.fromRegion == nil)
-        let integerPercent = try DomainEvent(stream: F.quotaStream, type: "CeilingSet", data: ["units": 1, "basis": "b", "percent": 3])
+        let integerPercent = try DomainEvent(
+            stream: F.quotaStream, type: "CeilingSet", data: ["units": 1, "basis": "b", "percent": 3])
         guard case .ceilingSet(_, let withPercent) = integerPercent else { Issue.record("not a CeilingSet"); return }
         #expect(withPercent.percent == 3)
     }
 
     static let fieldCases: [FieldCase] = [
-        FieldCase("CeilingSet", "units", nil), FieldCase("CeilingSet", "units", "16500"), FieldCase("CeilingSet", "units", -1),
+        FieldCase("CeilingSet", "units", nil), FieldCase("CeilingSet", "units", "16500"),
+        FieldCase("CeilingSet", "units", -1),
         FieldCase("CeilingSet", "units", 100_000_001), FieldCase("CeilingSet", "units", .double(1.5)),
         FieldCase("CeilingSet", "percent", .double(100.5)), FieldCase("CeilingSet", "percent", "0.2"),
         FieldCase("CeilingSet", "laborForce", 0), FieldCase("CeilingSet", "laborForce", .double(7.4e6)),
-        FieldCase("CeilingSet", "basis", nil), FieldCase("CeilingSet", "basis", ""), FieldCase("CeilingSet", "basis", 5),
+        FieldCase("CeilingSet", "basis", nil), FieldCase("CeilingSet", "basis", ""),
+        FieldCase("CeilingSet", "basis", 5),
         FieldCase("CeilingSet", "basis", .string(String(repeating: "x", count: 501))),
         FieldCase("AllocationSet", "region", nil), FieldCase("AllocationSet", "region", "KZ-99"),
         FieldCase("AllocationSet", "region", "kz-75"), FieldCase("AllocationSet", "units", nil),
@@ -163,7 +177,8 @@ struct DomainEventParseTests {
         FieldCase("ReallocationRequested", "requestId", .string(String(repeating: "r", count: 101))),
         FieldCase("ReallocationRequested", "region", "KZ-00"), FieldCase("ReallocationRequested", "units", 0),
         FieldCase("ReallocationRequested", "units", nil), FieldCase("ReallocationRequested", "fromRegion", "Astana"),
-        FieldCase("ReallocationRequested", "fromRegion", "KZ-75"), FieldCase("ReallocationRequested", "justification", nil),
+        FieldCase("ReallocationRequested", "fromRegion", "KZ-75"),
+        FieldCase("ReallocationRequested", "justification", nil),
         FieldCase("ReallocationApproved", "requestId", nil), FieldCase("ReallocationApproved", "units", 0),
         FieldCase("ReallocationApproved", "units", "all"),
         FieldCase("ReallocationRejected", "requestId", nil), FieldCase("ReallocationRejected", "reason", nil),
@@ -171,7 +186,8 @@ struct DomainEventParseTests {
         FieldCase("ApplicationFiled", "year", nil), FieldCase("ApplicationFiled", "year", 1999),
         FieldCase("ApplicationFiled", "year", 2101), FieldCase("ApplicationFiled", "year", "2025"),
         FieldCase("ApplicationFiled", "line", nil), FieldCase("ApplicationFiled", "line", "household-immigrant"),
-        FieldCase("ApplicationFiled", "employerBin", "040740001128"), FieldCase("ApplicationFiled", "employerBin", "04074000112"),
+        FieldCase("ApplicationFiled", "employerBin", "040740001128"),
+        FieldCase("ApplicationFiled", "employerBin", "04074000112"),
         FieldCase("ApplicationFiled", "employerBin", 40_740_001_129), FieldCase("ApplicationFiled", "category", "cat5"),
         FieldCase("ApplicationFiled", "category", "CAT1"), FieldCase("ApplicationFiled", "workers", 0),
         FieldCase("ApplicationFiled", "workers", 10_001), FieldCase("ApplicationFiled", "workers", nil),
@@ -179,16 +195,19 @@ struct DomainEventParseTests {
         FieldCase("ApplicationFiled", "sector", "FA"), FieldCase("ApplicationFiled", "countryOfOrigin", "XX"),
         FieldCase("ApplicationFiled", "countryOfOrigin", "cn"), FieldCase("ApplicationFiled", "countryOfOrigin", "CHN"),
         FieldCase("ApplicationFiled", "vacancyRef", nil), FieldCase("ApplicationFiled", "vacancyRef", ""),
-        FieldCase("ApplicationFiled", "vacancyPostedOn", nil), FieldCase("ApplicationFiled", "vacancyPostedOn", "2025-02-30"),
+        FieldCase("ApplicationFiled", "vacancyPostedOn", nil),
+        FieldCase("ApplicationFiled", "vacancyPostedOn", "2025-02-30"),
         FieldCase("ApplicationFiled", "vacancyPostedOn", "01.11.2025"),
         FieldCase("ApplicationFiled", "cat1Role", "first-head"), FieldCase("ApplicationFiled", "cat1Role", "deputy"),
-        FieldCase("ApplicationFiled", "cat1Role", nil, on: cat1Filing), FieldCase("ApplicationFiled", "cat1Role", "ceo", on: cat1Filing),
+        FieldCase("ApplicationFiled", "cat1Role", nil, on: cat1Filing),
+        FieldCase("ApplicationFiled", "cat1Role", "ceo", on: cat1Filing),
         FieldCase("ApplicationFiled", "positionTitle", nil, on: cat1Filing),
         FieldCase("ApplicationFiled", "positionTitle", "", on: cat1Filing),
         FieldCase("ApplicationFiled", "workers", 2, on: cat1Filing),
         FieldCase("ApplicationRejected", "reason", nil),
         FieldCase("PermitIssued", "region", "KZ-1"), FieldCase("PermitIssued", "year", 2101),
-        FieldCase("PermitIssued", "line", "household-immigrant"), FieldCase("PermitIssued", "employerBin", "123456789012"),
+        FieldCase("PermitIssued", "line", "household-immigrant"),
+        FieldCase("PermitIssued", "employerBin", "123456789012"),
         FieldCase("PermitIssued", "category", nil), FieldCase("PermitIssued", "applicationId", nil),
         FieldCase("PermitIssued", "applicationId", "a1"), FieldCase("PermitIssued", "workerRef", nil),
         FieldCase("PermitIssued", "workerRef", .string(String(repeating: "A", count: 64))),
@@ -201,7 +220,8 @@ struct DomainEventParseTests {
         FieldCase("PermitIssued", "replaceBy", "2026-02-28", on: cat4Permit),
         FieldCase("PermitIssued", "replaceBy", "2026-09-02", on: cat4Permit),
         FieldCase("PermitIssued", "replaceBy", "2026-13-01", on: cat4Permit),
-        FieldCase("PermitIssued", "cat1Role", nil, on: cat1Permit), FieldCase("PermitIssued", "positionTitle", nil, on: cat1Permit),
+        FieldCase("PermitIssued", "cat1Role", nil, on: cat1Permit),
+        FieldCase("PermitIssued", "positionTitle", nil, on: cat1Permit),
         FieldCase("PermitExtended", "validUntil", nil), FieldCase("PermitExtended", "validUntil", "2026-11-31"),
         FieldCase("PermitRevoked", "reason", nil), FieldCase("PermitRevoked", "reason", ""),
         FieldCase("EmployerBarred", "from", nil), FieldCase("EmployerBarred", "from", "15.09.2025"),
@@ -217,7 +237,9 @@ struct DomainEventParseTests {
         }
     }
 
-    @Test("the rejection's message names the field", arguments: [FieldCase("CeilingSet", "units", "x"), FieldCase("PermitIssued", "validUntil", "2025-11-30")])
+    @Test(
+        "the rejection's message names the field",
+        arguments: [FieldCase("CeilingSet", "units", "x"), FieldCase("PermitIssued", "validUntil", "2025-11-30")])
     func messageNamesField(test: FieldCase) {
         do {
             _ = try DomainEvent(stream: test.stream, type: test.type, data: test.data)
@@ -244,15 +266,20 @@ struct DomainEventParseTests {
     @Test("a member of another type is unknown here")
     func memberOfAnotherType() {
         expectParseRejection("invalid-field", field: "data.reason") {
-            _ = try DomainEvent(stream: F.applicationStream(ValidSample.application), type: "ApplicationApproved", data: ["reason": "ok"])
+            _ = try DomainEvent(
+                stream: F.applicationStream(ValidSample.application), type: "ApplicationApproved",
+                data: ["reason": "ok"])
         }
         expectParseRejection("invalid-field", field: "data.region") {
             _ = try DomainEvent(
-                stream: F.permitStream(ValidSample.permit), type: "PermitExtended", data: ["validUntil": "2026-12-31", "region": "KZ-75"])
+                stream: F.permitStream(ValidSample.permit), type: "PermitExtended",
+                data: ["validUntil": "2026-12-31", "region": "KZ-75"])
         }
     }
 
-    @Test("cat1 filings and permits parse with role and title; deputies and first heads both", arguments: [Cat1Role.firstHead, .deputy])
+    @Test(
+        "cat1 filings and permits parse with role and title; deputies and first heads both",
+        arguments: [Cat1Role.firstHead, .deputy])
     func cat1Parses(role: Cat1Role) throws {
         let filing = try DomainEvent(
             stream: F.applicationStream(F.id(9)), type: "ApplicationFiled",
@@ -268,7 +295,10 @@ struct DomainEventParseTests {
 
     @Test("replaceBy: only cat4, 6 to 12 months after validFrom inclusive; the deadline defaults to 12 months")
     func replaceBy() throws {
-        for (replaceBy, ok) in [("2026-03-01", true), ("2026-09-01", true), ("2026-06-15", true), ("2026-02-28", false), ("2026-09-02", false)] {
+        for (replaceBy, ok) in [
+            ("2026-03-01", true), ("2026-09-01", true), ("2026-06-15", true), ("2026-02-28", false),
+            ("2026-09-02", false),
+        ] {
             var data = cat4Permit.data
             data["validFrom"] = "2025-09-01"
             data["replaceBy"] = .string(replaceBy)
@@ -278,7 +308,9 @@ struct DomainEventParseTests {
         }
         let clamped = try DomainEvent(
             stream: cat4Permit.stream, type: "PermitIssued",
-            data: F.permitData(application: F.id(1), category: .cat4, validFrom: "2025-08-31", validUntil: "2026-08-30", replaceBy: "2026-02-28"))
+            data: F.permitData(
+                application: F.id(1), category: .cat4, validFrom: "2025-08-31", validUntil: "2026-08-30",
+                replaceBy: "2026-02-28"))
         guard case .permitIssued(_, let permit) = clamped else { Issue.record("not a permit"); return }
         #expect(permit.replaceBy == F.date("2026-02-28"))
         #expect(permit.replacementDeadline == F.date("2026-02-28"))
@@ -297,10 +329,13 @@ struct DomainEventParseTests {
     @Test("a bar of one day (until = from + 1) parses")
     func oneDayBar() throws {
         _ = try DomainEvent(
-            stream: F.employerStream(F.binB), type: "EmployerBarred", data: ["from": "2025-12-01", "until": "2025-12-02", "reason": "r"])
+            stream: F.employerStream(F.binB), type: "EmployerBarred",
+            data: ["from": "2025-12-01", "until": "2025-12-02", "reason": "r"])
     }
 
-    @Test("an unknown type is unknown-type, whatever the stream", arguments: ["PermitCancelled", "permitIssued", "CEILINGSET", "Event", ""])
+    @Test(
+        "an unknown type is unknown-type, whatever the stream",
+        arguments: ["PermitCancelled", "permitIssued", "CEILINGSET", "Event", ""])
     func unknownType(type: String) {
         for stream in [F.quotaStream, F.permitStream(F.id(1)), "nonsense"] {
             expectParseRejection("unknown-type", field: "type") {
@@ -332,7 +367,8 @@ struct DomainEventParseTests {
         "bad stream names are invalid-field on stream",
         arguments: [
             "quota-1999-foreign-labour", "quota-2101-foreign-labour", "quota-2025-seasonal", "quota-2025",
-            "quota-foreign-labour", "quota-2025-Foreign-Labour", "quota-2025-foreign-labour-x", "quota-x2025-foreign-labour",
+            "quota-foreign-labour", "quota-2025-Foreign-Labour", "quota-2025-foreign-labour-x",
+            "quota-x2025-foreign-labour",
             "application-00000000-0000-4000-8000-0000000000A1", "application-00000000000040008000000000000001",
             "application-not-a-uuid", "permit-00000000-0000-4000-8000-0000000000B1",
             "permit-{00000000-0000-4000-8000-0000000000b1}", "employer-123456789012", "employer-12345678901",
@@ -363,7 +399,9 @@ struct DomainEventParseTests {
     /// one, so two streams, with versions of their own, would write the same quota (`02025` also passes
     /// `StreamName.validate`). The uuid streams insist on the canonical (lowercase) form; quota streams
     /// should insist on it too: `StreamRef(s).name == s`.
-    @Test("a quota stream must be written canonically: no leading zeros in the year", arguments: ["quota-02025-foreign-labour", "quota-002025-foreign-labour", "quota-+2025-foreign-labour"])
+    @Test(
+        "a quota stream must be written canonically: no leading zeros in the year",
+        arguments: ["quota-02025-foreign-labour", "quota-002025-foreign-labour", "quota-+2025-foreign-labour"])
     func canonicalQuotaYear(stream: String) {
         expectParseRejection("invalid-field", field: "stream") {
             let ref = try StreamRef(stream)
@@ -375,11 +413,16 @@ struct DomainEventParseTests {
     func entities() throws {
         let quota2026 = try DomainEvent(
             stream: "quota-2026-household-immigrant", type: "AllocationSet", data: ["region": "KZ-79", "units": 10])
-        guard case .allocationSet(let key, let allocation) = quota2026 else { Issue.record("not an allocation"); return }
-        #expect(key == QuotaKey(year: 2026, line: .householdImmigrant) && allocation.region == .shymkent && allocation.units == 10)
+        guard case .allocationSet(let key, let allocation) = quota2026 else {
+            Issue.record("not an allocation"); return
+        }
+        #expect(
+            key == QuotaKey(year: 2026, line: .householdImmigrant) && allocation.region == .shymkent
+                && allocation.units == 10)
         let lifted = try DomainEvent(stream: "employer-123456789013", type: "EmployerBarLifted", data: ["reason": "r"])
         #expect(lifted == .employerBarLifted(F.bin("123456789013"), reason: "r"))
-        let expired = try DomainEvent(stream: "permit-3f2a0c4e-1b2d-4e5f-8a9b-0c1d2e3f4a5b", type: "PermitExpired", data: [:])
+        let expired = try DomainEvent(
+            stream: "permit-3f2a0c4e-1b2d-4e5f-8a9b-0c1d2e3f4a5b", type: "PermitExpired", data: [:])
         #expect(expired == .permitExpired(try #require(UUID(uuidString: "3F2A0C4E-1B2D-4E5F-8A9B-0C1D2E3F4A5B"))))
     }
 }

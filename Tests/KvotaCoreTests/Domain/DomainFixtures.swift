@@ -63,9 +63,11 @@ enum DomainFixtures {
         sector: String = "F", country: String = "CN"
     ) -> JSONObject {
         var data: JSONObject = [
-            "region": .string(region.rawValue), "year": .int(year), "line": "foreign-labour", "employerBin": .string(bin),
+            "region": .string(region.rawValue), "year": .int(year), "line": "foreign-labour",
+            "employerBin": .string(bin),
             "category": .string(category.rawValue), "workers": .int(workers), "sector": .string(sector),
-            "countryOfOrigin": .string(country), "vacancyRef": "enbek-2025-000123", "vacancyPostedOn": .string(postedOn),
+            "countryOfOrigin": .string(country), "vacancyRef": "enbek-2025-000123",
+            "vacancyPostedOn": .string(postedOn),
         ]
         if let cat1Role { data["cat1Role"] = .string(cat1Role.rawValue) }
         if let title { data["positionTitle"] = .string(title) }
@@ -74,13 +76,16 @@ enum DomainFixtures {
 
     static func permitData(
         application: UUID, region: Region = .almaty, year: Int64 = 2025, bin: String = binA,
-        category: PermitCategory = .cat3, worker: Int = 1, validFrom: String = "2025-12-01", validUntil: String = "2026-05-31",
-        replaceBy: String? = nil, cat1Role: Cat1Role? = nil, title: String? = nil, sector: String = "F", country: String = "CN"
+        category: PermitCategory = .cat3, worker: Int = 1, validFrom: String = "2025-12-01",
+        validUntil: String = "2026-05-31",
+        replaceBy: String? = nil, cat1Role: Cat1Role? = nil, title: String? = nil, sector: String = "F",
+        country: String = "CN"
     ) -> JSONObject {
         var data: JSONObject = [
             "region": .string(region.rawValue), "year": .int(year), "line": "foreign-labour",
             "applicationId": .string(application.lowercased), "employerBin": .string(bin),
-            "category": .string(category.rawValue), "workerRef": .string(self.worker(worker)), "sector": .string(sector),
+            "category": .string(category.rawValue), "workerRef": .string(self.worker(worker)),
+            "sector": .string(sector),
             "countryOfOrigin": .string(country), "validFrom": .string(validFrom), "validUntil": .string(validUntil),
         ]
         if let replaceBy { data["replaceBy"] = .string(replaceBy) }
@@ -149,8 +154,10 @@ enum DomainFixtures {
 
     static func issue(
         _ permit: UUID, application: UUID, region: Region = .almaty, year: Int64 = 2025, bin: String = binA,
-        category: PermitCategory = .cat3, worker: Int = 1, validFrom: String = "2025-12-01", validUntil: String = "2026-05-31",
-        replaceBy: String? = nil, cat1Role: Cat1Role? = nil, title: String? = nil, sector: String = "F", country: String = "CN"
+        category: PermitCategory = .cat3, worker: Int = 1, validFrom: String = "2025-12-01",
+        validUntil: String = "2026-05-31",
+        replaceBy: String? = nil, cat1Role: Cat1Role? = nil, title: String? = nil, sector: String = "F",
+        country: String = "CN"
     ) throws -> DomainEvent {
         try event(
             permitStream(permit), "PermitIssued",
@@ -184,8 +191,11 @@ enum DomainFixtures {
 
     // MARK: Contexts
 
-    static func asRegion(_ region: Region = .almaty, at recordedAt: String = now, occurredAt: String? = nil) -> DecisionContext {
-        DecisionContext(role: "region", region: region, recordedAt: time(recordedAt), occurredAt: time(occurredAt ?? recordedAt))
+    static func asRegion(_ region: Region = .almaty, at recordedAt: String = now, occurredAt: String? = nil)
+        -> DecisionContext
+    {
+        DecisionContext(
+            role: "region", region: region, recordedAt: time(recordedAt), occurredAt: time(occurredAt ?? recordedAt))
     }
 
     static func asMinistry(at recordedAt: String = now) -> DecisionContext {
@@ -199,7 +209,9 @@ enum DomainFixtures {
     // MARK: Worlds
 
     /// A 2025 `foreign-labour` quota with a ceiling and allocations already accepted.
-    static func world(ceiling: Int64 = 100, allocations: KeyValuePairs<Region, Int64> = [.almaty: 10]) throws -> QuotaWorld {
+    static func world(ceiling: Int64 = 100, allocations: KeyValuePairs<Region, Int64> = [.almaty: 10]) throws
+        -> QuotaWorld
+    {
         var world = QuotaWorld()
         try world.accept(self.ceiling(ceiling), asMinistry())
         for (region, units) in allocations { try world.accept(allocation(region, units), asMinistry()) }
@@ -228,7 +240,9 @@ struct QuotaWorld {
     }
 
     /// Submits an event that the scenario needs accepted, recording an issue when it is refused.
-    mutating func accept(_ event: DomainEvent, _ context: DecisionContext, sourceLocation: SourceLocation = #_sourceLocation) {
+    mutating func accept(
+        _ event: DomainEvent, _ context: DecisionContext, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let status = submit(event, context)
         #expect(status == nil, "expected acceptance, got \(String(describing: status))", sourceLocation: sourceLocation)
     }
@@ -247,14 +261,17 @@ struct QuotaWorld {
     ) throws {
         accept(
             try DomainFixtures.file(
-                app, region: region, year: year, bin: bin, category: category, workers: workers, cat1Role: cat1Role, title: title),
+                app, region: region, year: year, bin: bin, category: category, workers: workers, cat1Role: cat1Role,
+                title: title),
             DomainFixtures.asRegion(region), sourceLocation: sourceLocation)
-        accept(try DomainFixtures.approveApplication(app), DomainFixtures.asRegion(region), sourceLocation: sourceLocation)
+        accept(
+            try DomainFixtures.approveApplication(app), DomainFixtures.asRegion(region), sourceLocation: sourceLocation)
     }
 
     /// The active permit of fixture worker `n` in `year`, as the state indexes it.
     func activePermit(ofWorker n: Int, year: Int64) -> UUID? {
-        state.activeWorkers.entries.first { $0.key.worker.hex == DomainFixtures.worker(n) && $0.key.year == year }?.value
+        state.activeWorkers.entries.first { $0.key.worker.hex == DomainFixtures.worker(n) && $0.key.year == year }?
+            .value
     }
 
     /// Active permits of `region` counted against `key`, from the permit records.
@@ -293,7 +310,9 @@ func expectConflict(
         #expect(conflict.current[key] == value, "current.\(key) of \(conflict.current)", sourceLocation: sourceLocation)
     }
     if exactly {
-        #expect(Set(conflict.current.keys) == Set(current.map(\.key)), "\(conflict.current)", sourceLocation: sourceLocation)
+        #expect(
+            Set(conflict.current.keys) == Set(current.map(\.key)), "\(conflict.current)", sourceLocation: sourceLocation
+        )
     }
 }
 

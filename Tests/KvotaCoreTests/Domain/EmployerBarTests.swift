@@ -9,7 +9,8 @@ struct EmployerBarTests {
     private func barredWorld() throws -> QuotaWorld {
         var world = try F.world(ceiling: 100, allocations: [.almaty: 10])
         try world.approvedApplication(F.id(1), workers: 3)
-        try world.accept(F.bar(F.binA, from: "2025-09-15", until: "2026-09-15"), F.asMinistry(at: "2025-09-15T04:00:00Z"))
+        try world.accept(
+            F.bar(F.binA, from: "2025-09-15", until: "2026-09-15"), F.asMinistry(at: "2025-09-15T04:00:00Z"))
         return world
     }
 
@@ -27,7 +28,8 @@ struct EmployerBarTests {
     func barBlocksPermit() throws {
         var world = try barredWorld()
         expectConflict(
-            world.submit(try F.issue(F.id(101), application: F.id(1)), F.asRegion()), "employer-barred", ["until": "2026-09-15"],
+            world.submit(try F.issue(F.id(101), application: F.id(1)), F.asRegion()), "employer-barred",
+            ["until": "2026-09-15"],
             exactly: true)
         #expect(world.book.used(.almaty) == 0)
     }
@@ -38,7 +40,8 @@ struct EmployerBarTests {
         try world.approvedApplication(F.id(1), workers: 3)
         try world.accept(F.issue(F.id(101), application: F.id(1), worker: 1), F.asRegion(at: "2025-09-01T06:00:00Z"))
         try world.accept(F.issue(F.id(102), application: F.id(1), worker: 2), F.asRegion(at: "2025-09-01T06:00:00Z"))
-        try world.accept(F.bar(F.binA, from: "2025-09-15", until: "2026-09-15"), F.asMinistry(at: "2025-09-15T04:00:00Z"))
+        try world.accept(
+            F.bar(F.binA, from: "2025-09-15", until: "2026-09-15"), F.asMinistry(at: "2025-09-15T04:00:00Z"))
         #expect(world.state.permits[F.id(101)]?.status == .active)
         #expect(world.book.used(.almaty) == 2)
         try world.accept(F.extend(F.id(101), to: "2026-08-31"), F.asRegion())
@@ -52,17 +55,22 @@ struct EmployerBarTests {
         // Written offline before the bar, synced during it: barred.
         expectConflict(
             world.submit(
-                try F.file(F.id(2), postedOn: "2025-09-01"), F.asRegion(at: "2025-12-01T06:00:00Z", occurredAt: "2025-09-10T06:00:00Z")),
+                try F.file(F.id(2), postedOn: "2025-09-01"),
+                F.asRegion(at: "2025-12-01T06:00:00Z", occurredAt: "2025-09-10T06:00:00Z")),
             "employer-barred", ["until": "2026-09-15"])
         // Written during the bar, synced after it ended: allowed.
-        try world.accept(F.file(F.id(2), postedOn: "2026-09-01"), F.asRegion(at: "2026-09-20T06:00:00Z", occurredAt: "2026-09-10T06:00:00Z"))
+        try world.accept(
+            F.file(F.id(2), postedOn: "2026-09-01"),
+            F.asRegion(at: "2026-09-20T06:00:00Z", occurredAt: "2026-09-10T06:00:00Z"))
     }
 
     @Test("the bar ends at until: the Almaty day `until` is no longer barred, the day before is")
     func endsAtUntil() throws {
         var world = try barredWorld()
         // 23:59:59 on 14 Sep 2026 in Almaty.
-        expectConflict(world.submit(try F.issue(F.id(101), application: F.id(1)), F.asRegion(at: "2026-09-14T18:59:59Z")), "employer-barred")
+        expectConflict(
+            world.submit(try F.issue(F.id(101), application: F.id(1)), F.asRegion(at: "2026-09-14T18:59:59Z")),
+            "employer-barred")
         // 00:00 on 15 Sep 2026 in Almaty.
         try world.accept(F.issue(F.id(101), application: F.id(1)), F.asRegion(at: "2026-09-14T19:00:00Z"))
     }
@@ -72,7 +80,9 @@ struct EmployerBarTests {
         var world = try F.world(ceiling: 100, allocations: [.almaty: 10])
         try world.accept(F.bar(F.binA, from: "2025-12-10", until: "2026-12-10"), F.asMinistry())
         try world.accept(F.file(F.id(1)), F.asRegion(at: "2025-12-09T18:59:59Z"))
-        expectConflict(world.submit(try F.file(F.id(2)), F.asRegion(at: "2025-12-09T19:00:00Z")), "employer-barred", ["until": "2026-12-10"])
+        expectConflict(
+            world.submit(try F.file(F.id(2)), F.asRegion(at: "2025-12-09T19:00:00Z")), "employer-barred",
+            ["until": "2026-12-10"])
     }
 
     @Test("a lifted bar no longer blocks; lifting twice, or lifting an employer never barred, is invalid-state")
@@ -88,7 +98,9 @@ struct EmployerBarTests {
     @Test("a bar that has ended cannot be lifted")
     func liftEnded() throws {
         var world = try barredWorld()
-        expectConflict(world.submit(try F.lift(F.binA), F.asMinistry(at: "2026-09-15T06:00:00Z")), "invalid-state", ["state": "not-barred"])
+        expectConflict(
+            world.submit(try F.lift(F.binA), F.asMinistry(at: "2026-09-15T06:00:00Z")), "invalid-state",
+            ["state": "not-barred"])
         try world.accept(F.lift(F.binA), F.asMinistry(at: "2026-09-14T06:00:00Z"))
     }
 
@@ -114,7 +126,8 @@ struct EmployerBarTests {
         var shorter = try barredWorld()
         try shorter.accept(F.bar(F.binA, from: "2025-11-01", until: "2026-02-01"), F.asMinistry())
         expectConflict(
-            shorter.submit(try F.issue(F.id(101), application: F.id(1)), F.asRegion(at: "2026-03-01T06:00:00Z")), "employer-barred",
+            shorter.submit(try F.issue(F.id(101), application: F.id(1)), F.asRegion(at: "2026-03-01T06:00:00Z")),
+            "employer-barred",
             ["until": "2026-09-15"])
     }
 
@@ -122,14 +135,18 @@ struct EmployerBarTests {
     func longerBarExtends() throws {
         var world = try barredWorld()
         try world.accept(F.bar(F.binA, from: "2025-12-01", until: "2026-12-01"), F.asMinistry())
-        expectConflict(world.submit(try F.file(F.id(2)), F.asRegion(at: "2026-10-01T06:00:00Z")), "employer-barred", ["until": "2026-12-01"])
+        expectConflict(
+            world.submit(try F.file(F.id(2)), F.asRegion(at: "2026-10-01T06:00:00Z")), "employer-barred",
+            ["until": "2026-12-01"])
     }
 
     @Test("only the ministry bars and lifts")
     func roles() throws {
         var world = try barredWorld()
-        expectRejection(world.submit(try F.bar(F.binB, from: "2025-12-01", until: "2026-12-01"), F.asRegion()), "forbidden")
-        expectRejection(world.submit(try F.bar(F.binB, from: "2025-12-01", until: "2026-12-01"), F.asSystem()), "forbidden")
+        expectRejection(
+            world.submit(try F.bar(F.binB, from: "2025-12-01", until: "2026-12-01"), F.asRegion()), "forbidden")
+        expectRejection(
+            world.submit(try F.bar(F.binB, from: "2025-12-01", until: "2026-12-01"), F.asSystem()), "forbidden")
         expectRejection(world.submit(try F.lift(F.binA), F.asRegion()), "forbidden")
         #expect(world.state.bars[F.bin(F.binA)]?.allSatisfy { !$0.lifted } == true)
         #expect(world.state.bars[F.bin(F.binB)] == nil)

@@ -72,7 +72,8 @@ private struct Simulation {
         if chance(4) { role = pick(["region", "ministry", "system"])! }
         if chance(4) { region = pick(Self.regions) }
         let occurred = chance(20) ? clock - Int64(int(0...72)) * 3_600_000_000 : clock
-        return DecisionContext(role: role, region: region, recordedAt: now, occurredAt: Timestamp(microsecondsSinceEpoch: occurred))
+        return DecisionContext(
+            role: role, region: region, recordedAt: now, occurredAt: Timestamp(microsecondsSinceEpoch: occurred))
     }
 
     mutating func submit(_ event: DomainEvent, _ context: DecisionContext, _ type: String) {
@@ -109,11 +110,15 @@ private struct Simulation {
             nextId += 1
             let donor = chance(50) ? pick(Self.regions.filter { $0 != region }) : nil
             requests.append((key, id))
-            submit(try F.request(id, region, Int64(int(1...10)), from: donor, key: key), context("region", region), "ReallocationRequested")
+            submit(
+                try F.request(id, region, Int64(int(1...10)), from: donor, key: key), context("region", region),
+                "ReallocationRequested")
         case 16..<20:
             guard let request = pick(requests) else { return }
             let units: Int64? = chance(50) ? nil : Int64(int(1...12))
-            submit(try F.approveRequest(request.id, units: units, key: request.key), context("ministry"), "ReallocationApproved")
+            submit(
+                try F.approveRequest(request.id, units: units, key: request.key), context("ministry"),
+                "ReallocationApproved")
         case 20..<22:
             guard let request = pick(requests) else { return }
             submit(try F.rejectRequest(request.id, key: request.key), context("ministry"), "ReallocationRejected")
@@ -145,17 +150,20 @@ private struct Simulation {
             permits.append(permit)
             let from = day.adding(days: -Int64(int(0...10)))
             let until = from.adding(days: Int64(int(5...120)))
-            let replaceBy = filing.category == .cat4 && chance(50) ? from.adding(months: Int64(int(6...12))).description : nil
+            let replaceBy =
+                filing.category == .cat4 && chance(50) ? from.adding(months: Int64(int(6...12))).description : nil
             let event = try F.issue(
                 permit, application: app, region: filing.region, year: filing.year, bin: filing.employerBin.digits,
-                category: filing.category, worker: int(0...39), validFrom: from.description, validUntil: until.description,
+                category: filing.category, worker: int(0...39), validFrom: from.description,
+                validUntil: until.description,
                 replaceBy: replaceBy, cat1Role: filing.cat1Role, title: filing.positionTitle,
                 sector: pick(["A", "B", "C", "F"])!, country: pick(["CN", "UZ", "TR", "IN"])!)
             submit(event, context("region", filing.region), "PermitIssued")
         case 78..<82:
             guard let permit = permit(), let record = world.state.permits[permit] else { return }
             let until = record.validUntil.adding(days: Int64(int(-5...60)))
-            submit(try F.extend(permit, to: until.description), context("region", record.permit.region), "PermitExtended")
+            submit(
+                try F.extend(permit, to: until.description), context("region", record.permit.region), "PermitExtended")
         case 82..<86:
             guard let permit = permit(), let record = world.state.permits[permit] else { return }
             submit(try F.revoke(permit), context("region", record.permit.region), "PermitRevoked")
@@ -166,7 +174,9 @@ private struct Simulation {
         case 97:
             let from = day.adding(days: -Int64(int(0...10)))
             submit(
-                try F.bar(pick(Self.barrable)!, from: from.description, until: from.adding(days: Int64(int(10...120))).description),
+                try F.bar(
+                    pick(Self.barrable)!, from: from.description,
+                    until: from.adding(days: Int64(int(10...120))).description),
                 context("ministry"), "EmployerBarred")
         default:
             submit(try F.lift(pick(Self.barrable)!), context("ministry"), "EmployerBarLifted")
@@ -178,11 +188,14 @@ private struct Simulation {
         var active: [QuotaKey: [Region: Int64]] = [:]
         var workers: [String: Int] = [:]
         for (_, record) in world.state.permits.entries where record.status == .active {
-            active[QuotaKey(year: record.permit.year, line: record.permit.line), default: [:]][record.permit.region, default: 0] += 1
+            active[QuotaKey(year: record.permit.year, line: record.permit.line), default: [:]][
+                record.permit.region, default: 0] += 1
             workers["\(record.permit.workerRef.hex) \(record.permit.year)", default: 0] += 1
         }
         for (key, book) in world.state.books {
-            #expect(book.allocated <= book.ceilingUnits, "step \(step) \(key): allocated \(book.allocated) > ceiling \(book.ceilingUnits)")
+            #expect(
+                book.allocated <= book.ceilingUnits,
+                "step \(step) \(key): allocated \(book.allocated) > ceiling \(book.ceilingUnits)")
             var usageByRegion: [Region: Int64] = [:]
             for (usage, count) in book.usage {
                 #expect(count > 0, "step \(step) \(key): empty usage entry \(usage)")
@@ -191,8 +204,11 @@ private struct Simulation {
             for region in Region.allCases {
                 let used = book.used(region)
                 #expect(used >= 0, "step \(step) \(key) \(region): inUse \(used)")
-                #expect(used <= book.allocation(region), "step \(step) \(key) \(region): inUse \(used) > allocation \(book.allocation(region))")
-                #expect(used == active[key]?[region] ?? 0, "step \(step) \(key) \(region): inUse \(used) != active permits")
+                #expect(
+                    used <= book.allocation(region),
+                    "step \(step) \(key) \(region): inUse \(used) > allocation \(book.allocation(region))")
+                #expect(
+                    used == active[key]?[region] ?? 0, "step \(step) \(key) \(region): inUse \(used) != active permits")
                 #expect(used == usageByRegion[region] ?? 0, "step \(step) \(key) \(region): inUse \(used) != usage sum")
                 #expect(book.allocation(region) >= 0, "step \(step) \(key) \(region): negative allocation")
             }
@@ -208,7 +224,9 @@ private struct Simulation {
 
 @Suite("Invariants under random commands (seeded, deterministic)")
 struct InvariantPropertyTests {
-    @Test("every accepted step keeps the quota invariants; replaying the accepted events rebuilds the same state", arguments: [1, 2, 3, 0x5EED] as [UInt64])
+    @Test(
+        "every accepted step keeps the quota invariants; replaying the accepted events rebuilds the same state",
+        arguments: [1, 2, 3, 0x5EED] as [UInt64])
     func randomCommands(seed: UInt64) throws {
         var simulation = Simulation(seed: seed)
         let steps = 3_000
@@ -222,7 +240,8 @@ struct InvariantPropertyTests {
         let expected = [
             "PermitIssued accepted": 80, "PermitRevoked accepted": 20, "PermitExpired accepted": 10,
             "PermitExtended accepted": 10, "ReallocationApproved accepted": 10, "ApplicationWithdrawn accepted": 5,
-            "PermitIssued quota-exhausted": 1, "PermitIssued duplicate-worker": 1, "PermitIssued application-exhausted": 1,
+            "PermitIssued quota-exhausted": 1, "PermitIssued duplicate-worker": 1,
+            "PermitIssued application-exhausted": 1,
             "AllocationSet ceiling-exceeded": 1, "AllocationSet quota-exhausted": 1, "CeilingSet ceiling-exceeded": 1,
             "ReallocationApproved quota-exhausted": 1, "ReallocationApproved ceiling-exceeded": 1, "forbidden": 1,
         ]

@@ -146,7 +146,9 @@ struct LayeredMapTests {
         try world.approvedApplication(DomainFixtures.id(1))
         world.state.flatten()
         let original = world.state
-        world.accept(try DomainFixtures.issue(DomainFixtures.id(101), application: DomainFixtures.id(1)), DomainFixtures.asRegion())
+        world.accept(
+            try DomainFixtures.issue(DomainFixtures.id(101), application: DomainFixtures.id(1)),
+            DomainFixtures.asRegion())
         #expect(original.permits[DomainFixtures.id(101)] == nil)
         #expect(original.applications[DomainFixtures.id(1)]?.issued == 0)
         #expect(original.book(DomainFixtures.quota).used(.almaty) == 0)

@@ -23,7 +23,10 @@ struct QuotaRulesTests {
         world.accept(
             try F.event(
                 F.quotaStream, "CeilingSet",
-                ["units": 19_400, "percent": .double(0.25), "laborForce": 7_400_000, "basis": "0.25% of the labour force"]),
+                [
+                    "units": 19_400, "percent": .double(0.25), "laborForce": 7_400_000,
+                    "basis": "0.25% of the labour force",
+                ]),
             F.asMinistry())
         let ceiling = try #require(world.book.ceiling)
         #expect(ceiling.units == 19_400 && ceiling.percent == 0.25 && ceiling.laborForce == 7_400_000)
@@ -74,7 +77,8 @@ struct QuotaRulesTests {
         try world.accept(F.allocation(.almaty, 50_000, key: household), F.asMinistry())
         expectConflict(world.submit(try F.allocation(.almaty, 1), F.asMinistry()), "ceiling-exceeded", ["ceiling": 0])
         try world.accept(F.ceiling(19_400), F.asMinistry())
-        expectConflict(world.submit(try F.allocation(.almaty, 1, key: next), F.asMinistry()), "ceiling-exceeded", ["ceiling": 0])
+        expectConflict(
+            world.submit(try F.allocation(.almaty, 1, key: next), F.asMinistry()), "ceiling-exceeded", ["ceiling": 0])
         #expect(world.state.book(household).allocated == 50_000)
         #expect(world.book.allocated == 0)
     }
@@ -155,7 +159,8 @@ struct QuotaRulesTests {
             ["region": "KZ-75", "allocated": 4, "inUse": 5, "shortfall": 1], exactly: true)
         try world.accept(F.allocation(.almaty, 5), F.asMinistry())
         expectConflict(
-            world.submit(try F.ceiling(8), F.asMinistry()), "ceiling-exceeded", ["ceiling": 8, "allocated": 9, "shortfall": 1],
+            world.submit(try F.ceiling(8), F.asMinistry()), "ceiling-exceeded",
+            ["ceiling": 8, "allocated": 9, "shortfall": 1],
             exactly: true)
         try world.accept(F.allocation(.astana, 3), F.asMinistry())
         try world.accept(F.ceiling(8), F.asMinistry())
@@ -179,7 +184,8 @@ struct QuotaRulesTests {
     func duplicateRequest() throws {
         var world = try F.world(ceiling: 100, allocations: [.almaty: 10])
         try world.accept(F.request("r1", .almaty, 5), F.asRegion())
-        expectConflict(world.submit(try F.request("r1", .almaty, 3), F.asRegion()), "invalid-state", ["state": "pending"])
+        expectConflict(
+            world.submit(try F.request("r1", .almaty, 3), F.asRegion()), "invalid-state", ["state": "pending"])
         let household = QuotaKey(year: 2025, line: .householdImmigrant)
         try world.accept(F.request("r1", .almaty, 3, key: household), F.asRegion())
     }
@@ -201,7 +207,8 @@ struct QuotaRulesTests {
         var world = try F.world(ceiling: 100, allocations: [.almaty: 10, .astana: 10])
         try world.approvedApplication(F.id(1), region: .astana, workers: 4)
         for n in 1...4 {
-            try world.accept(F.issue(F.id(100 + n), application: F.id(1), region: .astana, worker: n), F.asRegion(.astana))
+            try world.accept(
+                F.issue(F.id(100 + n), application: F.id(1), region: .astana, worker: n), F.asRegion(.astana))
         }
         try world.accept(F.request("r1", .almaty, 8, from: .astana), F.asRegion())
         expectConflict(
@@ -242,7 +249,8 @@ struct QuotaRulesTests {
     func approveMoreThanAsked() throws {
         var world = try F.world(ceiling: 100, allocations: [.almaty: 10])
         try world.accept(F.request("r1", .almaty, 5), F.asRegion())
-        expectRejection(world.submit(try F.approveRequest("r1", units: 6), F.asMinistry()), "invalid-field", field: "data.units")
+        expectRejection(
+            world.submit(try F.approveRequest("r1", units: 6), F.asMinistry()), "invalid-field", field: "data.units")
         try world.accept(F.approveRequest("r1", units: 5), F.asMinistry())
         #expect(world.book.allocation(.almaty) == 15)
     }

@@ -11,7 +11,9 @@ struct RoleRulesTests {
         var world = try F.world(ceiling: 100, allocations: [.almaty: 10, .astana: 10])
         try world.accept(F.file(F.id(1)), F.asRegion())
         try world.approvedApplication(F.id(2))
-        try world.accept(F.issue(F.id(101), application: F.id(2), worker: 1, validFrom: "2025-06-01", validUntil: "2025-11-15"), F.asRegion())
+        try world.accept(
+            F.issue(F.id(101), application: F.id(2), worker: 1, validFrom: "2025-06-01", validUntil: "2025-11-15"),
+            F.asRegion())
         try world.accept(F.request("r1", .almaty, 5), F.asRegion())
         try world.accept(F.bar(F.binB, from: "2025-09-01", until: "2026-09-01"), F.asMinistry())
         return world
@@ -21,8 +23,10 @@ struct RoleRulesTests {
     private static let astana = F.asRegion(.astana)
     private static let ministry = F.asMinistry()
     private static let system = F.asSystem()
-    private static let auditor = DecisionContext(role: "auditor", region: nil, recordedAt: F.time(F.now), occurredAt: F.time(F.now))
-    private static let regionless = DecisionContext(role: "region", region: nil, recordedAt: F.time(F.now), occurredAt: F.time(F.now))
+    private static let auditor = DecisionContext(
+        role: "auditor", region: nil, recordedAt: F.time(F.now), occurredAt: F.time(F.now))
+    private static let regionless = DecisionContext(
+        role: "region", region: nil, recordedAt: F.time(F.now), occurredAt: F.time(F.now))
 
     /// Every event with the contexts that may write it; all others are forbidden.
     private func table() throws -> [(name: String, event: DomainEvent, allowed: [String])] {
@@ -58,7 +62,8 @@ struct RoleRulesTests {
                 if allowed.contains(who) {
                     #expect(status == nil, "\(name) by \(who): \(String(describing: status))")
                 } else {
-                    #expect(status?.asRejection?.code == "forbidden", "\(name) by \(who): \(String(describing: status))")
+                    #expect(
+                        status?.asRejection?.code == "forbidden", "\(name) by \(who): \(String(describing: status))")
                 }
             }
         }
@@ -81,7 +86,8 @@ struct RoleRulesTests {
     func ministryCannotDoRegionWork() throws {
         var world = try world()
         for event in [
-            try F.file(F.id(3)), try F.approveApplication(F.id(1)), try F.issue(F.id(102), application: F.id(2), worker: 2),
+            try F.file(F.id(3)), try F.approveApplication(F.id(1)),
+            try F.issue(F.id(102), application: F.id(2), worker: 2),
             try F.extend(F.id(101), to: "2026-06-30"), try F.revoke(F.id(101)), try F.request("r2", .almaty, 1),
             try F.expire(F.id(101)),
         ] {
@@ -94,7 +100,8 @@ struct RoleRulesTests {
     func regionStaysHome() throws {
         var world = try world()
         for event in [
-            try F.file(F.id(3), region: .astana), try F.issue(F.id(102), application: F.id(2), region: .astana, worker: 2),
+            try F.file(F.id(3), region: .astana),
+            try F.issue(F.id(102), application: F.id(2), region: .astana, worker: 2),
             try F.request("r2", .astana, 1),
         ] {
             expectRejection(world.submit(event, Self.almaty), "forbidden")
