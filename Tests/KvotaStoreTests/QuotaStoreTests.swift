@@ -131,4 +131,38 @@ struct QuotaStoreTests {
         #expect(expiries.first?.event.meta.role == "system" && expiries.first?.event.meta.actor == "kvotad")
         #expect(try await Self.regionRows(first)["KZ-75"]! == (10, 1))
     }
+
+    @Test("across two processes: one worker gets one permit, and a bar recorded by one binds the other at once")
+    func rulesAcrossProcesses() async throws {
+        let first = try await TestDatabase.store(rules: .quota)
+        let second = try EventStore(configuration: first.configuration, logger: TestDatabase.logger)
+        defer {
+            first.shutdown()
+            second.shutdown()
+        }
+        _ = try await first.append([QuotaFixture.ceiling(100), QuotaFixture.allocation("KZ-75", 50)])
+        let (application, filing) = QuotaFixture.approvedApplication(workers: 50)
+        _ = try await first.append(filing)
+        // The second store has folded nothing yet: it must catch up under the lock before deciding.
+        let statuses = try await withThrowingTaskGroup(of: AppendStatus.self) { group in
+            for store in [first, second, first, second] {
+                group.addTask { try await store.append([QuotaFixture.permit(application: application, worker: 7)])[0] }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(statuses.filter { $0.isAccepted }.count == 1)
+        #expect(statuses.filter { $0.conflictCode == "duplicate-worker" }.count == 3)
+
+        let bar = ProposedEvent(
+            stream: "employer-\(QuotaFixture.bin(1))", type: "EmployerBarred",
+            data: ["from": "2020-01-01", "until": "2099-01-01", "reason": "violation found by inspection"],
+            meta: QuotaFixture.meta(ministry: true))
+        #expect(try await first.append([bar]).allSatisfy { $0.isAccepted })
+        let afterBar = try await second.append([QuotaFixture.permit(application: application, worker: 8)])
+        guard case .conflict(let conflict) = afterBar[0] else {
+            Issue.record("expected employer-barred, got \(afterBar[0])")
+            return
+        }
+        #expect(conflict.code == "employer-barred" && conflict.current == ["until": "2099-01-01"])
+    }
 }
