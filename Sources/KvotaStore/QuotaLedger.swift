@@ -31,22 +31,24 @@ final class QuotaLedger: @unchecked Sendable {
     /// Folds the events after the ledger's position up to `head` (inclusive), then folds the maps'
     /// overlays into their bases (cheap here: no transaction holds a copy of the state).
     func catchUp(_ connection: PGConnection, through head: Int64) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        let start = state.position
-        while state.position < head {
-            let rows = try connection.execute(
-                "kvota_ledger_read", QuotaLedger.readBodies, [.int(state.position), .int(head)])
+        let start = read { $0.position }
+        while true {
+            // Read without the lock (it guards memory, not IO); fold only if no one folded meanwhile.
+            let from = read { $0.position }
+            if from >= head { break }
+            let rows = try connection.execute("kvota_ledger_read", QuotaLedger.readBodies, [.int(from), .int(head)])
             if rows.rowCount == 0 { break }
-            for row in 0..<rows.rowCount {
-                let event = try RecordedEvent(canonicalBytes: rows.bytes(row, 0))
-                fold(event)
-            }
+            let events = try (0..<rows.rowCount).map { try RecordedEvent(canonicalBytes: rows.bytes($0, 0)) }
+            lock.lock()
+            if state.position == from { events.forEach(fold) }
+            lock.unlock()
         }
         if head - start > 10_000 {
             logger.info("quota rules state caught up with the log", metadata: ["from": "\(start)", "to": "\(head)"])
         }
+        lock.lock()
         state.flatten()
+        lock.unlock()
     }
 
     /// Folds a page of stored events, read as typed events across the machine's cores first.
