@@ -22,6 +22,19 @@ struct CommonOptions: ParsableArguments {
         return configuration
     }
 
+    /// Opens the store of the configured (or embedded) database with the schema migrated, runs
+    /// `body`, and closes everything this command opened (an embedded PostgreSQL it started too).
+    func withStore<T>(_ body: (EventStore, MigrationReport) async throws -> T) async throws -> T {
+        let configuration = try configuration()
+        let logger = try makeLogger()
+        let database = try DatabaseTarget.resolve(configuration, logger: logger)
+        defer { try? database.embedded?.stop() }
+        let store = try EventStore(
+            configuration: configuration.storeConfiguration(databaseURL: database.url), logger: logger)
+        defer { store.shutdown() }
+        return try await body(store, try await store.migrate())
+    }
+
     func makeLogger() throws -> Logger {
         let text = logLevel ?? ProcessInfo.processInfo.environment["KVOTA_LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: text.lowercased()) else {

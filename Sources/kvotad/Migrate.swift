@@ -7,13 +7,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
-        let configuration = try options.configuration()
-        let logger = try options.makeLogger()
-        let database = try DatabaseTarget.resolve(configuration, logger: logger)
-        defer { try? database.embedded?.stop() }
-        let store = try EventStore(configuration: StoreConfiguration(databaseURL: database.url), logger: logger)
-        defer { store.shutdown() }
-        let report = try await store.migrate()
+        let report = try await options.withStore { _, report in report }
         print(
             report.applied.isEmpty
                 ? "schema is current at version \(report.version)"

@@ -12,20 +12,11 @@ struct Projections: AsyncParsableCommand {
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
-            let configuration = try options.configuration()
-            let logger = try options.makeLogger()
-            let database = try DatabaseTarget.resolve(configuration, logger: logger)
-            defer { try? database.embedded?.stop() }
-            let store = try EventStore(
-                configuration: configuration.storeConfiguration(databaseURL: database.url), logger: logger)
-            defer { store.shutdown() }
-            try await store.migrate()
             let clock = ContinuousClock()
             let start = clock.now
-            let result = try await store.rebuildProjections()
-            print(
-                "rebuilt the quota projections from positions 0...\(result.position): \(result.rows) rows in \(clock.now - start)"
-            )
+            let result = try await options.withStore { store, _ in try await store.rebuildProjections() }
+            let through = result.position < 0 ? "an empty log" : "positions 0...\(result.position)"
+            print("rebuilt the quota projections from \(through): \(result.rows) rows in \(clock.now - start)")
         }
     }
 }

@@ -22,14 +22,11 @@ struct QuotaCommand: AsyncParsableCommand {
         guard let line = QuotaLine(rawValue: line) else {
             throw ValidationError("--line must be foreign-labour or household-immigrant")
         }
-        let configuration = try options.configuration()
-        let logger = try options.makeLogger()
-        let database = try DatabaseTarget.resolve(configuration, logger: logger)
-        defer { try? database.embedded?.stop() }
-        let store = try EventStore(
-            configuration: configuration.storeConfiguration(databaseURL: database.url), logger: logger)
-        defer { store.shutdown() }
-        try await store.migrate()
+        let text = try await options.withStore { store, _ in try await picture(store, line) }
+        print(text)
+    }
+
+    private func picture(_ store: EventStore, _ line: QuotaLine) async throws -> String {
         let now = Timestamp(microsecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000))
         let key = QuotaKey(year: year ?? CalendarDate(almatyDayOf: now).year, line: line)
         let projection: QuotaProjection
@@ -43,7 +40,7 @@ struct QuotaCommand: AsyncParsableCommand {
         } else {
             projection = try await store.quotaProjection(key)
         }
-        print(json ? CanonicalJSON.string(projection.json) : QuotaTable(projection).text)
+        return json ? CanonicalJSON.string(projection.json) : QuotaTable(projection).text
     }
 
     /// `YYYY-MM-DD` is the start of that day in Almaty (UTC+5); anything else is RFC 3339.
