@@ -31,31 +31,26 @@ public enum CanonicalEvent {
             CanonicalJSON.writeObject(meta.json, to: &out)
             return
         }
+        /// `"<what write writes>"`, or `null`.
+        func quotedOrNull(_ write: ((inout [UInt8]) -> Void)?) {
+            guard let write else { return out.append(contentsOf: "null".utf8) }
+            out.append(UInt8(ascii: "\""))
+            write(&out)
+            out.append(UInt8(ascii: "\""))
+        }
         func optionalString(_ value: String?) {
             if let value { CanonicalJSON.writeString(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
         }
         out.append(contentsOf: #"{"actor":"#.utf8)
         CanonicalJSON.writeString(meta.actor, to: &out)
         out.append(contentsOf: #","causationId":"#.utf8)
-        if let cause = meta.causationId {
-            out.append(UInt8(ascii: "\""))
-            cause.writeLowercased(to: &out)
-            out.append(UInt8(ascii: "\""))
-        } else {
-            out.append(contentsOf: "null".utf8)
-        }
+        quotedOrNull(meta.causationId.map { id in { id.writeLowercased(to: &$0) } })
         out.append(contentsOf: #","deviceId":"#.utf8)
         optionalString(meta.deviceId)
         out.append(contentsOf: #","occurredAt":""#.utf8)
         meta.occurredAt.writeRFC3339(to: &out)
         out.append(contentsOf: #"","recordedAt":"#.utf8)
-        if let recordedAt = meta.recordedAt {
-            out.append(UInt8(ascii: "\""))
-            recordedAt.writeRFC3339(to: &out)
-            out.append(UInt8(ascii: "\""))
-        } else {
-            out.append(contentsOf: "null".utf8)
-        }
+        quotedOrNull(meta.recordedAt.map { time in { time.writeRFC3339(to: &$0) } })
         out.append(contentsOf: #","region":"#.utf8)
         optionalString(meta.region)
         out.append(contentsOf: #","role":"#.utf8)

@@ -10,4 +10,11 @@ public struct HistoricalEvent: Sendable, Hashable {
         self.event = event
         self.recordedAt = recordedAt
     }
+
+    /// The event with its `meta.recordedAt` set, as the operator import path takes it.
+    public var stamped: ProposedEvent {
+        var stamped = event
+        stamped.meta.recordedAt = recordedAt
+        return stamped
+    }
 }

@@ -18,11 +18,7 @@ public enum DemoHistory {
         logger.notice("--demo: importing the 2025 history", metadata: ["events": "\(history.count)"])
         var stored = 0
         for start in stride(from: 0, to: history.count, by: 1000) {
-            let batch = history[start..<min(start + 1000, history.count)].map { item in
-                var event = item.event
-                event.meta.recordedAt = item.recordedAt
-                return event
-            }
+            let batch = history[start..<min(start + 1000, history.count)].map(\.stamped)
             let statuses = try await store.importHistory(batch, source: source)
             if let refused = statuses.firstIndex(where: { !$0.isApplied }) {
                 throw DemoError(

@@ -86,14 +86,10 @@ final class AppendQueue: Sendable {
 
     /// `QuotaPolicy.parse`, split across the machine's cores for large groups.
     static func parseAcrossCores(_ events: [ProposedEvent]) -> [UUID: DomainEvent] {
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, events.count / 256))
-        if parts == 1 { return QuotaPolicy.parse(events) }
-        let results = Mutex([[UUID: DomainEvent]](repeating: [:], count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let chunk = QuotaPolicy.parse(events[(events.count * part / parts)..<(events.count * (part + 1) / parts)])
-            results.withLock { $0[part] = chunk }
+        let parsed = try? AcrossCores.map(count: events.count, minimumPerPart: 256) { range in
+            QuotaPolicy.parse(events[range]).map { ($0.key, $0.value) }
         }
-        return results.withLock { $0.reduce(into: [:]) { $0.merge($1) { first, _ in first } } }
+        return Dictionary(parsed ?? [], uniquingKeysWith: { first, _ in first })
     }
 
     private func commit(_ group: [Pending]) async {

@@ -94,16 +94,7 @@ extension EventStore {
 
     /// Decodes rows (body, leaf_hash) into entries; large pages are split across the machine's cores.
     static func decode(_ rows: PGResult) throws -> [LogEntry] {
-        let count = rows.rowCount
-        let parts = count >= 2048 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
-        if parts <= 1 { return try decode(rows, 0..<count) }
-        let results = Mutex([Result<[LogEntry], any Error>?](repeating: nil, count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = (count * part / parts)..<(count * (part + 1) / parts)
-            let result = Result { try decode(rows, range) }
-            results.withLock { $0[part] = result }
-        }
-        return try results.withLock { parts in try parts.flatMap { try $0!.get() } }
+        try AcrossCores.map(count: rows.rowCount, minimumPerPart: 1024) { try decode(rows, $0) }
     }
 
     private static func decode(_ rows: PGResult, _ range: Range<Int>) throws -> [LogEntry] {

@@ -63,14 +63,8 @@ final class QuotaLedger: @unchecked Sendable {
         @Sendable func parse(_ entry: LogEntry) -> DomainEvent? {
             try? DomainEvent(stream: entry.event.stream, type: entry.event.type, data: entry.event.data)
         }
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, page.count / 512))
-        if parts == 1 { return page.map(parse) }
-        let results = Mutex([[DomainEvent?]](repeating: [], count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let chunk = page[(page.count * part / parts)..<(page.count * (part + 1) / parts)].map(parse)
-            results.withLock { $0[part] = chunk }
-        }
-        return results.withLock { $0.flatMap { $0 } }
+        // The work cannot throw; `try?` only satisfies the shared signature.
+        return (try? AcrossCores.map(count: page.count, minimumPerPart: 512) { page[$0].map(parse) }) ?? []
     }
 
     /// Folds one stored event (an event outside the vocabulary only moves the position).

@@ -51,8 +51,7 @@ struct DecideBenchmark: ParsableCommand {
         var policy = QuotaPolicy(state: QuotaState(), recordedAt: Timestamp(microsecondsSinceEpoch: 0))
         let start = ContinuousClock.now
         for (position, item) in history.enumerated() {
-            var event = item.event
-            event.meta.recordedAt = item.recordedAt
+            let event = item.stamped
             if let refusal = policy.verdict(on: event, version: 0) { throw BenchError("event \(position): \(refusal)") }
             policy.apply(
                 RecordedEvent(

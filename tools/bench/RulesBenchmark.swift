@@ -24,13 +24,7 @@ struct RulesBenchmark: AsyncParsableCommand {
         defer { cluster.stop() }
         print("generating a valid history of \(events) events (LargeHistory)...")
         fflush(nil)
-        let batches = LargeHistory.batches(count: events, batchSize: batch).map { batch in
-            batch.map { item in
-                var event = item.event
-                event.meta.recordedAt = item.recordedAt
-                return event
-            }
-        }
+        let batches = LargeHistory.batches(count: events, batchSize: batch).map { $0.map(\.stamped) }
         let total = batches.map(\.count).reduce(0, +)
         var table = ResultTable()
 
