@@ -99,6 +99,7 @@ public struct AppendPlanner<Policy: AppendPolicy> {
         if let stored = snapshot.stored[item.eventId] {
             return .duplicate(position: stored.position, version: stored.version)
         }
+        if let malformed = item.malformed { return .rejected(malformed) }
         do {
             try item.validateEnvelope()
         } catch {
@@ -121,6 +122,7 @@ public struct AppendPlanner<Policy: AppendPolicy> {
             }
             recordedAt = given
         }
+        if let rejection = policy.rejection(of: item) { return .rejected(rejection) }
         if let cause = item.meta.causationId {
             if failedIds.contains(cause) { return .blocked(by: cause) }
             if snapshot.stored[cause] == nil {

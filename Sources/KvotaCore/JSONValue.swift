@@ -29,6 +29,11 @@ public enum JSONValue: Sendable {
         }
     }
 
+    public var arrayValue: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+
     public var objectValue: JSONObject? {
         if case .object(let o) = self { return o }
         return nil

@@ -11,6 +11,9 @@ public struct ProposedEvent: Sendable, Hashable {
     public var data: JSONObject
     /// Writer metadata; `recordedAt` is set by the store.
     public var meta: EventMetadata
+    /// Set when the item could not be read whole from the wire (see ``PushItem``): the append answers it
+    /// `rejected` with this, in its place, so that later items of its stream are blocked.
+    public var malformed: Rejection?
 
     public init(
         eventId: UUID = UUID(), stream: String, expectedVersion: ExpectedVersion = .any, type: String,

@@ -15,7 +15,7 @@ struct HealthRoutes: Sendable {
                 try await store.checkReady()
                 return Response.json(status: .ok, #"{"status":"ready"}"#)
             } catch let error as StoreError {
-                return Problem(status: .serviceUnavailable, code: error.code.rawValue, detail: error.message).response
+                throw Problem(status: .serviceUnavailable, code: error.code.rawValue, detail: error.message)
             }
         }
     }

@@ -17,6 +17,19 @@ public struct ServerConfiguration: Sendable {
     public var maxEventsPerTransaction: Int = 10_000
     /// `KVOTA_EXPIRY_SWEEP_SECONDS`: how often expired permits are recorded (default 60; 0 turns it off).
     public var expirySweepSeconds: Int = 60
+    /// `KVOTA_MAX_BODY_BYTES`: the largest request body taken; larger ones get 413 (default 8 MiB).
+    public var maxBodyBytes: Int = 8 * 1024 * 1024
+    /// `KVOTA_MAX_PUSH_EVENTS`: the most items one push may carry; more get 413 `batch-too-large` (default 10,000).
+    public var maxPushEvents: Int = 10_000
+    /// `KVOTA_MAX_CONCURRENT_PUSHES`: pushes handled at once by this process; more get 503 `overloaded`
+    /// with `Retry-After` (default 256).
+    public var maxConcurrentPushes: Int = 256
+    /// `KVOTA_REQUEST_TIMEOUT_SECONDS`: a connection idle, or a request body not received in full, for this
+    /// long is closed (408 for a slow body; default 30).
+    public var requestTimeoutSeconds: Int = 30
+    /// `KVOTA_TOKEN_CACHE_SECONDS`: how long a looked-up token is trusted before the database is asked
+    /// again, so the longest a revoked token keeps working on a running server (default 2; 0: every request).
+    public var tokenCacheSeconds: Int = 2
 
     public init(
         databaseURL: String? = nil, host: String = "127.0.0.1", port: Int = 8080,
@@ -41,14 +54,29 @@ public struct ServerConfiguration: Sendable {
         if let value = try positiveInteger("KVOTA_MAX_EVENTS_PER_TRANSACTION", environment) {
             configuration.maxEventsPerTransaction = value
         }
-        if let text = environment["KVOTA_EXPIRY_SWEEP_SECONDS"], !text.isEmpty {
-            guard let value = Int(text), value >= 0 else {
-                throw ConfigurationError(
-                    key: "KVOTA_EXPIRY_SWEEP_SECONDS", message: "must be 0 or a positive integer, got \(text)")
-            }
+        if let value = try nonNegativeInteger("KVOTA_EXPIRY_SWEEP_SECONDS", environment) {
             configuration.expirySweepSeconds = value
         }
+        if let value = try positiveInteger("KVOTA_MAX_BODY_BYTES", environment) { configuration.maxBodyBytes = value }
+        if let value = try positiveInteger("KVOTA_MAX_PUSH_EVENTS", environment) { configuration.maxPushEvents = value }
+        if let value = try positiveInteger("KVOTA_MAX_CONCURRENT_PUSHES", environment) {
+            configuration.maxConcurrentPushes = value
+        }
+        if let value = try positiveInteger("KVOTA_REQUEST_TIMEOUT_SECONDS", environment) {
+            configuration.requestTimeoutSeconds = value
+        }
+        if let value = try nonNegativeInteger("KVOTA_TOKEN_CACHE_SECONDS", environment) {
+            configuration.tokenCacheSeconds = value
+        }
         return configuration
+    }
+
+    private static func nonNegativeInteger(_ key: String, _ environment: [String: String]) throws -> Int? {
+        guard let text = environment[key], !text.isEmpty else { return nil }
+        guard let value = Int(text), value >= 0 else {
+            throw ConfigurationError(key: key, message: "must be 0 or a positive integer, got \(text)")
+        }
+        return value
     }
 
     private static func positiveInteger(_ key: String, _ environment: [String: String]) throws -> Int? {

@@ -88,13 +88,8 @@ public struct EmbeddedPostgres: Sendable {
                     "start",
                 ], "pg_ctl start")
         }
-        let admin = try ConnectionString.replacingDatabase(in: conninfo, with: "postgres")
-        let connection = try PGConnection(conninfo: admin)
-        let exists =
-            try connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [.text(database)]).rowCount > 0
-        if !exists {
-            try connection.exec("CREATE DATABASE \(database)")  // checked above: [a-z0-9_]+
-        }
+        _ = try DatabaseAdmin.createIfMissing(
+            database, adminConninfo: try ConnectionString.replacingDatabase(in: conninfo, with: "postgres"))
         return (try conninfo, started)
     }
 

@@ -17,6 +17,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let migration = Code(rawValue: "migration-failed")
         /// The database's schema is newer than this build, or not migrated.
         public static let schema = Code(rawValue: "schema-mismatch")
+        /// A caller's argument breaks a rule (a token name in use, a region token without a region).
+        public static let invalidArgument = Code(rawValue: "invalid-argument")
         /// The store was shut down.
         public static let shutDown = Code(rawValue: "store-shut-down")
     }

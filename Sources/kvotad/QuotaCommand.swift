@@ -33,7 +33,7 @@ struct QuotaCommand: AsyncParsableCommand {
         if let atPosition {
             projection = try await store.quotaProjection(key, atPosition: atPosition)
         } else if let asOf {
-            guard let time = QuotaCommand.time(asOf) else {
+            guard let time = Timestamp(asOf: asOf) else {
                 throw ValidationError("--as-of must be an RFC 3339 time or a date YYYY-MM-DD")
             }
             projection = try await store.quotaProjection(key, asOf: time)
@@ -41,13 +41,5 @@ struct QuotaCommand: AsyncParsableCommand {
             projection = try await store.quotaProjection(key)
         }
         return json ? CanonicalJSON.string(projection.json) : QuotaTable(projection).text
-    }
-
-    /// `YYYY-MM-DD` is the start of that day in Almaty (UTC+5); anything else is RFC 3339.
-    static func time(_ text: String) -> Timestamp? {
-        if let day = CalendarDate(text) {
-            return Timestamp(microsecondsSinceEpoch: (day.day * 86_400 - 5 * 3600) * 1_000_000)
-        }
-        return Timestamp(rfc3339: text)
     }
 }

@@ -26,11 +26,8 @@ enum TestDatabase {
 
     /// Creates an empty database and returns its connection string.
     static func create() throws -> String {
-        let admin = try adminURL
         let name = "kvota_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        let connection = try PGConnection(conninfo: admin)
-        try connection.exec("CREATE DATABASE \(name)")
-        return try ConnectionString.replacingDatabase(in: admin, with: String(name))
+        return try DatabaseAdmin.createIfMissing(String(name), adminConninfo: try adminURL)
     }
 
     /// A migrated store on a fresh database.

@@ -58,3 +58,17 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         day = days
     }
 }
+
+extension Timestamp {
+    /// An `asOf` as people and the contract give it: RFC 3339, or `YYYY-MM-DD` for the start of that
+    /// day in Asia/Almaty (UTC+5).
+    public init?(asOf text: String) {
+        if let day = CalendarDate(text) {
+            self.init(microsecondsSinceEpoch: (day.day * 86_400 - 5 * 3600) * 1_000_000)
+        } else if let time = Timestamp(rfc3339: text) {
+            self = time
+        } else {
+            return nil
+        }
+    }
+}

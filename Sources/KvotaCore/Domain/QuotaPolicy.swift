@@ -9,6 +9,8 @@ public struct QuotaPolicy: AppendPolicy {
     /// Every event accepted in this append, typed, in order.
     public private(set) var accepted: [(position: Int64, event: DomainEvent)] = []
     private var pending: (id: UUID, event: DomainEvent)?
+    /// The item `rejection(of:)` last read, so that `verdict` need not read it again.
+    private var checked: (id: UUID, event: DomainEvent)?
 
     /// Items already read as typed events (see ``parse(_:)``), by eventId.
     private let parsed: [UUID: DomainEvent]
@@ -31,21 +33,41 @@ public struct QuotaPolicy: AppendPolicy {
         return parsed
     }
 
+    /// The item read as a typed event and authorized for its writer's role and region.
+    public mutating func rejection(of event: ProposedEvent) -> Rejection? {
+        switch typed(event) {
+        case .failure(let rejection):
+            return rejection
+        case .success(let domain):
+            checked = (event.eventId, domain)
+            return state.authorize(domain, context: context(of: event))
+        }
+    }
+
     public mutating func verdict(on event: ProposedEvent, version: Int64) -> AppendStatus? {
         let domain: DomainEvent
-        if let ready = parsed[event.eventId] {
-            domain = ready
+        if let checked, checked.id == event.eventId {
+            domain = checked.event
         } else {
-            do {
-                domain = try DomainEvent(stream: event.stream, type: event.type, data: event.data)
-            } catch {
-                return .rejected(error)
+            switch typed(event) {
+            case .failure(let rejection): return .rejected(rejection)
+            case .success(let typed): domain = typed
             }
         }
-        let context = DecisionContext(meta: event.meta, recordedAt: event.meta.recordedAt ?? recordedAt)
-        if let refusal = state.decide(domain, context: context) { return refusal }
+        if let refusal = state.decide(domain, context: context(of: event)) { return refusal }
         pending = (event.eventId, domain)
         return nil
+    }
+
+    private func typed(_ event: ProposedEvent) -> Result<DomainEvent, Rejection> {
+        if let ready = parsed[event.eventId] { return .success(ready) }
+        return Result { () throws(Rejection) in
+            try DomainEvent(stream: event.stream, type: event.type, data: event.data)
+        }
+    }
+
+    private func context(of event: ProposedEvent) -> DecisionContext {
+        DecisionContext(meta: event.meta, recordedAt: event.meta.recordedAt ?? recordedAt)
     }
 
     public mutating func apply(_ event: RecordedEvent) {

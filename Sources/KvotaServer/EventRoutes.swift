@@ -1,0 +1,133 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KvotaAudit
+import KvotaCore
+import KvotaStore
+import NIOCore
+import ServiceLifecycle
+
+/// `GET /v1/events` (pull) and `GET /v1/events/live` (Server-Sent Events), contract, Pull. The stored
+/// canonical bytes go out as they are, with `leafHash` added: nothing is decoded on the way.
+struct EventRoutes: Sendable {
+    let store: EventStore
+    let metrics: ServerMetrics
+    /// How long the live feed stays silent before it sends a `: keep-alive` comment.
+    static let heartbeat: Duration = .seconds(15)
+
+    func register(on group: RouterGroup<KvotaRequestContext>) {
+        group.get("events") { request, context in try await pull(request, context) }
+        group.get("events/live") { request, context in try await live(request, context) }
+    }
+
+    func pull(_ request: Request, _ context: KvotaRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let after = try Query.integer(query, "after", minimum: -1)
+        let limit = try Query.integer(query, "limit", minimum: 1, maximum: Int64(EventStore.maxPageSize)) ?? 1000
+        let filter = try EventRoutes.filter(query, context.authenticated())
+        let page = try await store.readRaw(after: after, limit: Int(limit), filter: filter)
+        var out: [UInt8] = []
+        out.reserveCapacity(page.count * 900 + 64)
+        out.append(contentsOf: #"{"events":["#.utf8)
+        for index in 0..<page.count {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            EventRoutes.writeEnvelope(page, index, to: &out)
+        }
+        out.append(contentsOf: #"],"next":"#.utf8)
+        out.append(contentsOf: String(page.next).utf8)
+        out.append(contentsOf: #","head":"#.utf8)
+        out.append(contentsOf: String(page.head).utf8)
+        out.append(UInt8(ascii: "}"))
+        metrics.pulled(next: page.next, head: page.head)
+        return .json(status: .ok, out)
+    }
+
+    func live(_ request: Request, _ context: KvotaRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var after = try Query.integer(query, "after", minimum: -1)
+        if let resume = request.headers[.lastEventId] {
+            guard let position = Int64(resume), position >= -1 else {
+                throw Problem.invalidParameter("Last-Event-ID", "must be a position (an integer >= -1)")
+            }
+            after = position
+        }
+        let filter = try EventRoutes.filter(query, context.authenticated())
+        let (store, metrics) = (self.store, self.metrics)
+        let start = after
+        let body = ResponseBody { writer in
+            metrics.liveSubscriber(1)
+            defer { metrics.liveSubscriber(-1) }
+            var cursor = start
+            var lastWrite = ContinuousClock.now
+            // A first comment, so the client knows the stream is open before any event arrives.
+            try await writer.write(ByteBuffer(string: ": kvota live feed\n\n"))
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let page = try await store.readRaw(after: cursor, limit: 1000, filter: filter)
+                if page.count > 0 {
+                    var out: [UInt8] = []
+                    out.reserveCapacity(page.count * 920)
+                    for index in 0..<page.count {
+                        out.append(contentsOf: "id: \(page.position(index))\ndata: ".utf8)
+                        EventRoutes.writeEnvelope(page, index, to: &out)
+                        out.append(contentsOf: "\n\n".utf8)
+                    }
+                    try await writer.write(ByteBuffer(bytes: out))
+                    lastWrite = ContinuousClock.now
+                    metrics.pulled(next: page.next, head: page.head)
+                }
+                cursor = page.next
+                if page.count < 1000 {
+                    if ContinuousClock.now - lastWrite >= EventRoutes.heartbeat {
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                        lastWrite = ContinuousClock.now
+                    }
+                    await store.waitForAppend(timeout: .seconds(1))
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/event-stream", .cacheControl: "no-cache",
+                HTTPField.Name("X-Accel-Buffering")!: "no",
+            ],
+            body: body)
+    }
+
+    /// The envelope of the contract: the stored canonical bytes with `"leafHash"` added as last member.
+    static func writeEnvelope(_ page: RawEventPage, _ index: Int, to out: inout [UInt8]) {
+        page.withBody(index) { body in out.append(contentsOf: body.dropLast()) }
+        out.append(contentsOf: #","leafHash":""#.utf8)
+        page.withLeafHash(index) { hash in
+            let digits = Array("0123456789abcdef".utf8)
+            for byte in hash {
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 0x0F)])
+            }
+        }
+        out.append(contentsOf: #""}"#.utf8)
+    }
+
+    /// `stream=` and `type=` filters, and the scope of a region token (contract, Pull).
+    static func filter(_ query: Parameters, _ principal: Principal) throws -> EventFilter {
+        EventFilter(
+            stream: query.get("stream"), type: query.get("type"),
+            visibleToRegion: principal.role == .region ? principal.region?.rawValue : nil)
+    }
+}
+
+/// Query parameters read strictly: a bad value is a 400 naming the parameter.
+enum Query {
+    static func integer(_ query: Parameters, _ name: String, minimum: Int64, maximum: Int64 = .max) throws -> Int64? {
+        guard let text = query.get(name) else { return nil }
+        guard let value = Int64(text), value >= minimum, value <= maximum else {
+            throw Problem.invalidParameter(
+                name,
+                maximum == .max
+                    ? "must be an integer >= \(minimum), got \(text)"
+                    : "must be an integer from \(minimum) to \(maximum), got \(text)")
+        }
+        return value
+    }
+}

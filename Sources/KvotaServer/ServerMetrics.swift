@@ -1,0 +1,90 @@
+import CoreMetrics
+import Foundation
+public import Prometheus
+import Synchronization
+
+/// The figures `GET /metrics` shows, made through swift-metrics with a Prometheus factory. Each
+/// application has its own registry, so several servers in one process (tests) do not mix counts.
+public final class ServerMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    let factory: PrometheusMetricsFactory
+    let pushDuration: CoreMetrics.Timer
+    let eventsAppended: CoreMetrics.Counter
+    let pullLag: CoreMetrics.Gauge
+    let headPosition: CoreMetrics.Gauge
+    let liveSubscribers: CoreMetrics.Gauge
+    private let liveCount = Mutex(0)
+
+    public init() {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+            .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+        ]
+        self.factory = factory
+        pushDuration = CoreMetrics.Timer(label: "kvota_push_duration_seconds", factory: factory)
+        eventsAppended = CoreMetrics.Counter(label: "kvota_events_appended_total", factory: factory)
+        pullLag = CoreMetrics.Gauge(label: "kvota_pull_lag_events", factory: factory)
+        headPosition = CoreMetrics.Gauge(label: "kvota_log_head_position", factory: factory)
+        liveSubscribers = CoreMetrics.Gauge(label: "kvota_live_subscribers", factory: factory)
+    }
+
+    func request(method: String, status: Int) {
+        CoreMetrics.Counter(
+            label: "kvota_http_requests_total", dimensions: [("method", method), ("status", String(status))],
+            factory: factory
+        ).increment()
+    }
+
+    /// One push answered: its latency, and what happened to its items.
+    func push(duration: Duration, statuses: some Sequence<(status: String, code: String?)>, head: Int64) {
+        pushDuration.recordNanoseconds(Int64(duration.milliseconds * 1_000_000))
+        var accepted = 0
+        var byStatus: [String: Int] = [:]
+        var byConflict: [String: Int] = [:]
+        var byRejection: [String: Int] = [:]
+        for (status, code) in statuses {
+            byStatus[status, default: 0] += 1
+            if status == "accepted" { accepted += 1 }
+            if status == "conflict", let code { byConflict[code, default: 0] += 1 }
+            if status == "rejected", let code { byRejection[code, default: 0] += 1 }
+        }
+        if accepted > 0 { eventsAppended.increment(by: accepted) }
+        for (status, count) in byStatus {
+            CoreMetrics.Counter(label: "kvota_push_items_total", dimensions: [("status", status)], factory: factory)
+                .increment(by: count)
+        }
+        for (code, count) in byConflict {
+            CoreMetrics.Counter(label: "kvota_conflicts_total", dimensions: [("code", code)], factory: factory)
+                .increment(by: count)
+        }
+        for (code, count) in byRejection {
+            CoreMetrics.Counter(label: "kvota_rejections_total", dimensions: [("code", code)], factory: factory)
+                .increment(by: count)
+        }
+        headPosition.record(Double(head))
+    }
+
+    /// A page pulled: how far behind the head its reader still is.
+    func pulled(next: Int64, head: Int64) {
+        pullLag.record(Double(max(0, head - next)))
+        headPosition.record(Double(head))
+    }
+
+    func liveSubscriber(_ delta: Int) {
+        let count = liveCount.withLock { count in
+            count += delta
+            return count
+        }
+        liveSubscribers.record(Double(count))
+    }
+
+    /// The Prometheus text exposition.
+    func exposition() -> [UInt8] {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}
