@@ -23,6 +23,11 @@ final class SSEReader: Sendable {
         request.headers.add(name: "Accept", value: "text/event-stream")
         if let lastEventId { request.headers.add(name: "Last-Event-ID", value: String(lastEventId)) }
         let response = try await HTTPClient.shared.execute(request, timeout: .hours(1))
+        var fields: [String: String] = [:]
+        for header in response.headers { fields[header.name.lowercased()] = header.value }
+        ResponseLog.record(
+            method: "GET", path: String(url.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" }),
+            answer: HTTPAnswer(status: Int(response.status.code), headers: fields, body: []))
         guard response.status == .ok, response.headers.first(name: "content-type") == "text/event-stream" else {
             throw TestServerError(message: "live feed answered \(response.status)")
         }
