@@ -1,11 +1,20 @@
-import Foundation
+public import Foundation
 
-/// Runs a program to completion with posix_spawn + waitpid, output appended to a log file.
-/// (Foundation's `Process` waits forever on `pg_ctl start`, whose postmaster inherits a descriptor.)
-enum ProcessRunner {
-    /// Runs `arguments` (the program is looked up on PATH); returns the exit status.
+/// Starts programs with posix_spawn + waitpid, output appended to a log file. (Foundation's
+/// `Process` waits forever on `pg_ctl start`, whose postmaster inherits a descriptor.) Used for the
+/// embedded PostgreSQL, and by tests and benchmarks that run kvotad as a real process.
+public enum ProcessRunner {
+    /// Runs `arguments` (the program is looked up on PATH) to completion; returns the exit status.
     @discardableResult
-    static func run(_ arguments: [String], log: String) throws(StoreError) -> Int32 {
+    public static func run(_ arguments: [String], log: String) throws(StoreError) -> Int32 {
+        try wait(spawn(arguments, log: log))
+    }
+
+    /// Starts `arguments` with stdin from /dev/null and stdout and stderr appended to `log`; with
+    /// `environment`, the child gets exactly those variables, else this process's.
+    public static func spawn(_ arguments: [String], environment: [String: String]? = nil, log: String)
+        throws(StoreError) -> pid_t
+    {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -15,10 +24,21 @@ enum ProcessRunner {
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map {
+            $0.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        }
+        defer { for pointer in envp ?? [] { free(pointer) } }
+        let spawned =
+            envp.map { envp in posix_spawnp(&pid, arguments[0], &actions, nil, argv, envp) }
+            ?? posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
         guard spawned == 0 else {
             throw StoreError(.unavailable, "cannot start \(arguments[0]): \(String(cString: strerror(spawned)))")
         }
+        return pid
+    }
+
+    /// Waits for `pid` to end; returns its exit status, or 128 + the signal that ended it.
+    public static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         if status & 0x7F == 0 { return (status >> 8) & 0xFF }

@@ -53,7 +53,10 @@ struct PullTests {
         let page = try await deployment.auditor.get("/v1/events")
         for event in try #require(page["events"]?.arrayValue) {
             let object = try #require(event.objectValue)
-            #expect(object.keys.sorted() == ["data", "eventId", "leafHash", "meta", "position", "stream", "type", "version"])
+            #expect(
+                object.keys.sorted() == [
+                    "data", "eventId", "leafHash", "meta", "position", "stream", "type", "version",
+                ])
             let withoutLeaf = JSONObject(object.members.filter { $0.key != "leafHash" })
             let canonical = CanonicalJSON.encode(.object(withoutLeaf))
             #expect(object["leafHash"]?.stringValue == MerkleHash.hex(MerkleHash.leaf(canonical)))
@@ -108,7 +111,8 @@ struct PullTests {
     func liveFeed() async throws {
         let deployment = try await PullTests.seeded()
         defer { Task { await deployment.stop() } }
-        let feed = try await SSEReader.open(deployment.server.baseURL + "/v1/events/live", token: deployment.almaty.token!, lastEventId: 3)
+        let feed = try await SSEReader.open(
+            deployment.server.baseURL + "/v1/events/live", token: deployment.almaty.token!, lastEventId: 3)
         defer { feed.close() }
         // 4 is Almaty's approval; 5 and 6 are Astana's application, not in Almaty's scope.
         let first = try await feed.next()

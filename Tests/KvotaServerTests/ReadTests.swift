@@ -12,7 +12,8 @@ struct ReadTests {
         _ = try await deployment.almaty.pushStatuses(filing)
         let before = Timestamp(microsecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000))
         try await Task.sleep(for: .milliseconds(20))
-        let permits = try await deployment.almaty.pushStatuses((1...3).map { Items.permit(application: application, worker: $0) })
+        let permits = try await deployment.almaty.pushStatuses(
+            (1...3).map { Items.permit(application: application, worker: $0) })
         #expect(permits.allSatisfy { $0.status == "accepted" })
 
         let now = try await deployment.almaty.get("/v1/quota/2026/foreign-labour")

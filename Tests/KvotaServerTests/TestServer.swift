@@ -111,10 +111,13 @@ struct HTTPAnswer: Sendable {
 struct API: Sendable {
     let baseURL: String
     var token: String?
+    /// The deadline of each request (AsyncHTTPClient retries connecting until it passes).
+    var timeout: TimeAmount
 
-    init(_ baseURL: String, token: String? = nil) {
+    init(_ baseURL: String, token: String? = nil, timeout: TimeAmount = .seconds(60)) {
         self.baseURL = baseURL
         self.token = token
+        self.timeout = timeout
     }
 
     init(_ server: TestServer, token: String? = nil) { self.init(server.baseURL, token: token) }
@@ -143,7 +146,7 @@ struct API: Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         var buffer = try await response.body.collect(upTo: 256 * 1024 * 1024)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         var fields: [String: String] = [:]
