@@ -84,9 +84,10 @@ let package = Package(
         .executableTarget(
             name: "kvota-bench",
             dependencies: [
-                "KvotaStore", "KvotaCore", "KvotaHistory", "CLibPQ",
+                "KvotaStore", "KvotaCore", "KvotaHistory", "CLibPQ", "KvotaServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "tools/bench",
             swiftSettings: swiftSettings

@@ -8,7 +8,9 @@ struct KvotaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kvota-bench",
         abstract: "Kvota's benchmarks; each prints its figures beside a baseline from the same run.",
-        subcommands: [StoreBenchmark.self, RulesBenchmark.self, DecodeBenchmark.self, DecideBenchmark.self])
+        subcommands: [
+            StoreBenchmark.self, RulesBenchmark.self, HTTPBenchmark.self, DecodeBenchmark.self, DecideBenchmark.self,
+        ])
 }
 
 /// A shared counter handing out work items.
