@@ -27,6 +27,9 @@ public struct ServerConfiguration: Sendable {
     /// `KVOTA_REQUEST_TIMEOUT_SECONDS`: a connection idle, or a request body not received in full, for this
     /// long is closed (408 for a slow body; default 30).
     public var requestTimeoutSeconds: Int = 30
+    /// `KVOTA_SNAPSHOT_INTERVAL`: a snapshot of the quota books each time the log passes a multiple of
+    /// this many events, so past-state queries replay from the nearest one (default 100,000; 0: none).
+    public var snapshotInterval: Int = 100_000
     /// `KVOTA_TOKEN_CACHE_SECONDS`: how long a looked-up token is trusted before the database is asked
     /// again, so the longest a revoked token keeps working on a running server (default 2; 0: every request).
     public var tokenCacheSeconds: Int = 2
@@ -65,6 +68,9 @@ public struct ServerConfiguration: Sendable {
         if let value = try positiveInteger("KVOTA_REQUEST_TIMEOUT_SECONDS", environment) {
             configuration.requestTimeoutSeconds = value
         }
+        if let value = try nonNegativeInteger("KVOTA_SNAPSHOT_INTERVAL", environment) {
+            configuration.snapshotInterval = value
+        }
         if let value = try nonNegativeInteger("KVOTA_TOKEN_CACHE_SECONDS", environment) {
             configuration.tokenCacheSeconds = value
         }
@@ -89,8 +95,10 @@ public struct ServerConfiguration: Sendable {
 
     /// The event store settings these server settings imply, for a resolved database URL.
     public func storeConfiguration(databaseURL: String) -> StoreConfiguration {
-        StoreConfiguration(
+        var store = StoreConfiguration(
             databaseURL: databaseURL, maxConnections: poolSize, maxEventsPerTransaction: maxEventsPerTransaction)
+        store.snapshotInterval = snapshotInterval
+        return store
     }
 
     /// Parses `host:port` (`[::1]:8080` for IPv6).
