@@ -26,20 +26,18 @@ struct EventRoutes: Sendable {
         let limit = try Query.integer(query, "limit", minimum: 1, maximum: Int64(EventStore.maxPageSize)) ?? 1000
         let filter = try EventRoutes.filter(query, context.authenticated())
         let page = try await store.readRaw(after: after, limit: Int(limit), filter: filter)
-        var out: [UInt8] = []
-        out.reserveCapacity(page.count * 900 + 64)
-        out.append(contentsOf: #"{"events":["#.utf8)
+        // Written once, straight from the stored bytes into the buffer that goes out.
+        var out = ByteBufferAllocator().buffer(capacity: EventRoutes.size(of: page) + 64)
+        out.writeString(#"{"events":["#)
         for index in 0..<page.count {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
+            if index > 0 { out.writeInteger(UInt8(ascii: ",")) }
             EventRoutes.writeEnvelope(page, index, to: &out)
         }
-        out.append(contentsOf: #"],"next":"#.utf8)
-        out.append(contentsOf: String(page.next).utf8)
-        out.append(contentsOf: #","head":"#.utf8)
-        out.append(contentsOf: String(page.head).utf8)
-        out.append(UInt8(ascii: "}"))
+        out.writeString(#"],"next":\#(page.next),"head":\#(page.head)}"#)
         metrics.pulled(next: page.next, head: page.head)
-        return .json(status: .ok, out)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json", .contentLength: String(out.readableBytes)],
+            body: ResponseBody(byteBuffer: out))
     }
 
     func live(_ request: Request, _ context: KvotaRequestContext) async throws -> Response {
@@ -64,14 +62,13 @@ struct EventRoutes: Sendable {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 let page = try await store.readRaw(after: cursor, limit: 1000, filter: filter)
                 if page.count > 0 {
-                    var out: [UInt8] = []
-                    out.reserveCapacity(page.count * 920)
+                    var out = ByteBufferAllocator().buffer(capacity: EventRoutes.size(of: page) + page.count * 32)
                     for index in 0..<page.count {
-                        out.append(contentsOf: "id: \(page.position(index))\ndata: ".utf8)
+                        out.writeString("id: \(page.position(index))\ndata: ")
                         EventRoutes.writeEnvelope(page, index, to: &out)
-                        out.append(contentsOf: "\n\n".utf8)
+                        out.writeString("\n\n")
                     }
-                    try await writer.write(ByteBuffer(bytes: out))
+                    try await writer.write(out)
                     lastWrite = ContinuousClock.now
                     metrics.pulled(next: page.next, head: page.head)
                 }
@@ -96,17 +93,29 @@ struct EventRoutes: Sendable {
     }
 
     /// The envelope of the contract: the stored canonical bytes with `"leafHash"` added as last member.
-    static func writeEnvelope(_ page: RawEventPage, _ index: Int, to out: inout [UInt8]) {
-        page.withBody(index) { body in out.append(contentsOf: body.dropLast()) }
-        out.append(contentsOf: #","leafHash":""#.utf8)
-        page.withLeafHash(index) { hash in
-            let digits = Array("0123456789abcdef".utf8)
-            for byte in hash {
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0x0F)])
-            }
+    static func writeEnvelope(_ page: RawEventPage, _ index: Int, to out: inout ByteBuffer) {
+        page.withBody(index) { body in
+            _ = out.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(body).dropLast()))
         }
-        out.append(contentsOf: #""}"#.utf8)
+        out.writeString(#","leafHash":""#)
+        page.withLeafHash(index) { hash in
+            out.writeWithUnsafeMutableBytes(minimumWritableBytes: hash.count * 2) { target in
+                for (offset, byte) in hash.enumerated() {
+                    target[offset * 2] = EventRoutes.hexDigits[Int(byte >> 4)]
+                    target[offset * 2 + 1] = EventRoutes.hexDigits[Int(byte & 0x0F)]
+                }
+                return hash.count * 2
+            }
+            return ()
+        }
+        out.writeString(#""}"#)
+    }
+
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// The bytes a page's envelopes take, near enough to allocate once.
+    static func size(of page: RawEventPage) -> Int {
+        (0..<page.count).reduce(0) { total, index in total + page.withBody(index) { $0.count } + 80 }
     }
 
     /// `stream=` and `type=` filters, and the scope of a region token (contract, Pull).

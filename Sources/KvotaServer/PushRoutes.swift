@@ -44,10 +44,10 @@ struct PushRoutes: Sendable {
             throw problem
         }
         defer { limiter.leave() }
-        // Once the append starts it runs to its end even if the client goes away: an accepted item is
-        // durable whether or not anyone reads the answer.
+        // Once submitted, the append runs to its end in the store's writer even if this request is
+        // cancelled (the client went away): an accepted item is durable whether or not anyone reads the answer.
         let events = pushed.items.map { $0.proposed(by: principal, deviceId: pushed.deviceId) }
-        let statuses = try await Task { try await store.append(events) }.value
+        let statuses = try await store.append(events)
         var head = statuses.compactMap(\.position).max() ?? -1
         if head < 0 { head = try await store.headPosition() }
         let response = PushResponse(

@@ -14,6 +14,15 @@ public final class ServerMetrics: Sendable {
     let headPosition: CoreMetrics.Gauge
     let liveSubscribers: CoreMetrics.Gauge
     private let liveCount = Mutex(0)
+    /// Counters with labels, made once each (making one looks it up in the registry under a lock).
+    private let counters = Mutex<[CounterKey: CoreMetrics.Counter]>([:])
+
+    private struct CounterKey: Hashable {
+        var name: String
+        var label: String
+        var value: String
+        var second: String = ""
+    }
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -32,10 +41,19 @@ public final class ServerMetrics: Sendable {
     }
 
     func request(method: String, status: Int) {
-        CoreMetrics.Counter(
-            label: "kvota_http_requests_total", dimensions: [("method", method), ("status", String(status))],
-            factory: factory
-        ).increment()
+        counter(CounterKey(name: "kvota_http_requests_total", label: "method", value: method, second: String(status)))
+            .increment()
+    }
+
+    private func counter(_ key: CounterKey) -> CoreMetrics.Counter {
+        counters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            var dimensions = [(key.label, key.value)]
+            if !key.second.isEmpty { dimensions.append(("status", key.second)) }
+            let counter = CoreMetrics.Counter(label: key.name, dimensions: dimensions, factory: factory)
+            counters[key] = counter
+            return counter
+        }
     }
 
     /// One push answered: its latency, and what happened to its items.
@@ -53,16 +71,13 @@ public final class ServerMetrics: Sendable {
         }
         if accepted > 0 { eventsAppended.increment(by: accepted) }
         for (status, count) in byStatus {
-            CoreMetrics.Counter(label: "kvota_push_items_total", dimensions: [("status", status)], factory: factory)
-                .increment(by: count)
+            counter(CounterKey(name: "kvota_push_items_total", label: "status", value: status)).increment(by: count)
         }
         for (code, count) in byConflict {
-            CoreMetrics.Counter(label: "kvota_conflicts_total", dimensions: [("code", code)], factory: factory)
-                .increment(by: count)
+            counter(CounterKey(name: "kvota_conflicts_total", label: "code", value: code)).increment(by: count)
         }
         for (code, count) in byRejection {
-            CoreMetrics.Counter(label: "kvota_rejections_total", dimensions: [("code", code)], factory: factory)
-                .increment(by: count)
+            counter(CounterKey(name: "kvota_rejections_total", label: "code", value: code)).increment(by: count)
         }
         headPosition.record(Double(head))
     }

@@ -3,6 +3,10 @@ import KvotaServer
 import KvotaStore
 import ServiceLifecycle
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply pending migrations, then serve HTTP until SIGTERM or SIGINT.")
@@ -16,6 +20,7 @@ struct Serve: AsyncParsableCommand {
     var demo = false
 
     func run() async throws {
+        Serve.tuneMalloc()
         var configuration = try options.configuration()
         if let httpAddress { try configuration.setAddress(httpAddress) }
         let logger = try options.makeLogger()
@@ -46,5 +51,20 @@ struct Serve: AsyncParsableCommand {
             try? database.embedded?.stop()
             throw error
         }
+    }
+
+    /// glibc keeps freed large blocks (pages of the log, push bodies) in its heap, where a long-running
+    /// server's resident memory only grows. Blocks over 256 KiB are mapped and unmapped instead, and
+    /// free memory at the top of the heap goes back to the system above 1 MiB.
+    static func tuneMalloc() {
+        #if canImport(Glibc)
+            // mallopt is not in Swift's Glibc module: found at run time. M_TRIM_THRESHOLD = -1,
+            // M_MMAP_THRESHOLD = -3 (<malloc.h>).
+            typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+            let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+            _ = mallopt(-3, 256 * 1024)
+            _ = mallopt(-1, 1024 * 1024)
+        #endif
     }
 }
