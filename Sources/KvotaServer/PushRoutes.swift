@@ -28,7 +28,7 @@ struct PushRoutes: Sendable {
             request, limit: configuration.maxBodyBytes, timeout: .seconds(configuration.requestTimeoutSeconds))
         let pushed: PushRequest
         do {
-            pushed = try body.withUnsafeReadableBytes { raw throws(PushRequestError) in
+            pushed = try body.withUnsafeReadableBytes { raw throws(Rejection) in
                 try PushRequest.parse(raw.bindMemory(to: UInt8.self), maxEvents: configuration.maxPushEvents)
             }
         } catch {

@@ -55,8 +55,9 @@ extension EventStore {
                     ])
             }
             let count = rows.rowCount
-            let next = count > 0 ? rows.int64(count - 1, 0) : after
-            return RawEventPage(rows: rows, next: next, head: max(head, next))
+            let last = count > 0 ? rows.int64(count - 1, 0) : -1
+            // A row committed after the head was read still counts: the head is never behind a page.
+            return RawEventPage(rows: rows, next: count > 0 ? last : after, head: max(head, last))
         }
     }
 

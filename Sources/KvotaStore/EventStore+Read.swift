@@ -7,14 +7,6 @@ extension EventStore {
     /// The largest page a read returns.
     public static let maxPageSize = 10_000
 
-    static let readAfter = "SELECT body, leaf_hash FROM events WHERE position > $1 ORDER BY position LIMIT $2"
-    static let readFiltered = """
-        SELECT body, leaf_hash FROM events WHERE position > $1
-           AND ($3::text IS NULL OR stream = $3)
-           AND ($4::text IS NULL OR type = $4)
-           AND ($5::text IS NULL OR region IS NULL OR region = $5)
-         ORDER BY position LIMIT $2
-        """
     static let readStream = """
         SELECT body, leaf_hash FROM events WHERE stream = $1 AND version >= $2 ORDER BY version LIMIT $3
         """
@@ -22,25 +14,9 @@ extension EventStore {
 
     /// Events with positions greater than `after` (nil: from the start), in position order, at most `limit`.
     public func read(after: Int64? = nil, limit: Int = 1000, filter: EventFilter = .all) async throws -> EventPage {
-        let after = after ?? -1
-        let limit = min(max(limit, 1), EventStore.maxPageSize)
-        return try await pool.withConnection { connection in
-            let head = try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0)
-            let rows: PGResult
-            if filter.isAll {
-                rows = try connection.execute("kvota_read_after", EventStore.readAfter, [.int(after), .int(limit)])
-            } else {
-                rows = try connection.query(
-                    EventStore.readFiltered,
-                    [
-                        .int(after), .int(limit), .optional(filter.stream), .optional(filter.type),
-                        .optional(filter.visibleToRegion),
-                    ])
-            }
-            let entries = try EventStore.decode(rows)
-            let next = entries.last?.position ?? after
-            return EventPage(entries: entries, next: next, head: max(head, entries.last?.position ?? -1))
-        }
+        let raw = try await readRaw(after: after, limit: limit, filter: filter)
+        let entries = try raw.rows.map { try EventStore.decode($0, bodyColumn: 1) } ?? []
+        return EventPage(entries: entries, next: raw.next, head: raw.head)
     }
 
     /// One stream's events from `fromVersion` on, in version order.
@@ -92,17 +68,18 @@ extension EventStore {
         }
     }
 
-    /// Decodes rows (body, leaf_hash) into entries; large pages are split across the machine's cores.
-    static func decode(_ rows: PGResult) throws -> [LogEntry] {
-        try AcrossCores.map(count: rows.rowCount, minimumPerPart: 1024) { try decode(rows, $0) }
+    /// Decodes rows (body, leaf_hash at `bodyColumn` and the next) into entries; large pages are split
+    /// across the machine's cores.
+    static func decode(_ rows: PGResult, bodyColumn: Int = 0) throws -> [LogEntry] {
+        try AcrossCores.map(count: rows.rowCount, minimumPerPart: 1024) { try decode(rows, $0, bodyColumn) }
     }
 
-    private static func decode(_ rows: PGResult, _ range: Range<Int>) throws -> [LogEntry] {
+    private static func decode(_ rows: PGResult, _ range: Range<Int>, _ bodyColumn: Int) throws -> [LogEntry] {
         var entries: [LogEntry] = []
         entries.reserveCapacity(range.count)
         for row in range {
-            let event = try RecordedEvent(canonicalBytes: rows.bytes(row, 0))
-            entries.append(LogEntry(event: event, leafHash: Array(rows.bytes(row, 1))))
+            let event = try RecordedEvent(canonicalBytes: rows.bytes(row, bodyColumn))
+            entries.append(LogEntry(event: event, leafHash: Array(rows.bytes(row, bodyColumn + 1))))
         }
         return entries
     }

@@ -18,67 +18,50 @@ public struct PushRequest: Sendable, Hashable {
         .object(["deviceId": .string(deviceId), "events": .array(items.map(\.json))])
     }
 
-    public static func parse(_ body: [UInt8], maxEvents: Int) throws(PushRequestError) -> PushRequest {
-        try body.withUnsafeBufferPointer { buffer throws(PushRequestError) in try parse(buffer, maxEvents: maxEvents) }
+    public static func parse(_ body: [UInt8], maxEvents: Int) throws(Rejection) -> PushRequest {
+        try body.withUnsafeBufferPointer { buffer throws(Rejection) in try parse(buffer, maxEvents: maxEvents) }
     }
 
     /// Reads a request body. A body that is not JSON, or not the request's shape, is an error of the
-    /// whole request; an item that cannot be read whole comes back with ``PushItem/malformed`` set, so
+    /// whole request (a ``Rejection`` with code `malformed-json`, `invalid-request` or `batch-too-large`); an item that cannot be read whole comes back with ``PushItem/malformed`` set, so
     /// that it is answered `rejected` in its place and the items after it are decided as the contract says.
-    public static func parse(_ body: UnsafeBufferPointer<UInt8>, maxEvents: Int) throws(PushRequestError) -> PushRequest
-    {
+    public static func parse(_ body: UnsafeBufferPointer<UInt8>, maxEvents: Int) throws(Rejection) -> PushRequest {
         let value: JSONValue
         do {
             value = try JSONParser.parse(body)
         } catch {
-            throw PushRequestError(code: "malformed-json", message: "the body is not JSON: \(error)")
+            throw Rejection(code: "malformed-json", message: "the body is not JSON: \(error)")
         }
         guard case .object(let object) = value else {
-            throw PushRequestError(code: "invalid-request", message: "the body must be a JSON object")
+            throw Rejection(code: "invalid-request", message: "the body must be a JSON object")
         }
         if let unknown = object.keys.first(where: { $0 != "deviceId" && $0 != "events" }) {
-            throw PushRequestError(
+            throw Rejection(
                 code: "invalid-request", message: "\(unknown) is not a member of a push request (deviceId, events)",
                 field: unknown)
         }
         guard case .string(let deviceId)? = object["deviceId"] else {
-            throw PushRequestError(code: "invalid-request", message: "deviceId must be a string", field: "deviceId")
+            throw Rejection(code: "invalid-request", message: "deviceId must be a string", field: "deviceId")
         }
         guard !deviceId.isEmpty, deviceId.count <= maxDeviceIdLength else {
-            throw PushRequestError(
+            throw Rejection(
                 code: "invalid-request", message: "deviceId must have 1 to \(maxDeviceIdLength) characters",
                 field: "deviceId")
         }
         guard case .array(let events)? = object["events"] else {
-            throw PushRequestError(code: "invalid-request", message: "events must be an array", field: "events")
+            throw Rejection(code: "invalid-request", message: "events must be an array", field: "events")
         }
         guard !events.isEmpty else {
-            throw PushRequestError(code: "invalid-request", message: "events must not be empty", field: "events")
+            throw Rejection(code: "invalid-request", message: "events must not be empty", field: "events")
         }
         guard events.count <= maxEvents else {
-            throw PushRequestError(
+            throw Rejection(
                 code: "batch-too-large",
                 message: "a push takes at most \(maxEvents) events, this one has \(events.count); split it",
                 field: "events")
         }
         return PushRequest(deviceId: deviceId, items: events.map(PushItem.init(wire:)))
     }
-}
-
-/// A whole push request that cannot be taken: `malformed-json`, `invalid-request` (with `field`) or
-/// `batch-too-large`.
-public struct PushRequestError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var code: String
-    public var message: String
-    public var field: String?
-
-    public init(code: String, message: String, field: String? = nil) {
-        self.code = code
-        self.message = message
-        self.field = field
-    }
-
-    public var description: String { "\(code): \(message)" }
 }
 
 /// One item of a push: an event as a device proposes it; the server adds the rest of `meta`.
