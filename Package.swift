@@ -92,6 +92,7 @@ let package = Package(
             path: "tools/bench",
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "KvotaAuditTests", dependencies: ["KvotaAudit", "KvotaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "KvotaCoreTests", dependencies: ["KvotaCore", "KvotaAudit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KvotaHistoryTests", dependencies: ["KvotaHistory", "KvotaCore"], swiftSettings: swiftSettings),
