@@ -84,12 +84,13 @@ let package = Package(
         .executableTarget(
             name: "kvota-bench",
             dependencies: [
-                "KvotaStore", "KvotaCore", "KvotaHistory", "CLibPQ", "KvotaServer",
+                "KvotaStore", "KvotaCore", "KvotaHistory", "CLibPQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "tools/bench",
+            exclude: ["push-single.lua"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KvotaAuditTests", dependencies: ["KvotaAudit", "KvotaCore"], swiftSettings: swiftSettings),

@@ -50,11 +50,14 @@ struct AuthMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization] else {
             throw AuthMiddleware.unauthorized("send Authorization: Bearer <token>")
         }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].utf8.count <= 256 else {
+        let scheme = "Bearer "
+        guard header.utf8.count > scheme.utf8.count, header.utf8.count <= 256 + scheme.utf8.count,
+            header.prefix(scheme.count).lowercased() == "bearer "
+        else {
             throw AuthMiddleware.unauthorized("the Authorization header must be Bearer <token>")
         }
-        guard let principal = try await authenticator.principal(forSecret: String(parts[1])) else {
+        let secret = String(header.dropFirst(scheme.count))
+        guard let principal = try await authenticator.principal(forSecret: secret) else {
             throw AuthMiddleware.unauthorized("the token is unknown or revoked")
         }
         var context = context

@@ -90,32 +90,29 @@ final class ConcurrencyLimiter: Sendable {
 
 enum RequestBody {
     /// The whole body, refused with 413 when longer than `limit` (by its Content-Length before reading,
-    /// or while reading) and with 408 when it does not arrive in `timeout`.
+    /// or while reading) and with 408 when it has not arrived in full within `timeout`.
+    ///
+    /// No timer task per request: a body that stops arriving is cut off by the connection's idle
+    /// timeout (the same number of seconds), and one that trickles in is refused at the first chunk
+    /// that comes after the deadline.
     static func collect(_ request: Request, limit: Int, timeout: Duration) async throws -> ByteBuffer {
         let tooLarge = Problem(
             status: .contentTooLarge, code: "body-too-large",
             detail: "the request body is over the limit of \(limit) bytes (KVOTA_MAX_BODY_BYTES); send smaller batches")
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge }
-        let body = request.body
-        return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask {
-                do {
-                    return try await body.collect(upTo: limit)
-                } catch is NIOTooManyBytesError {
-                    throw tooLarge
-                }
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let buffer = first else {
+        let length = request.headers[.contentLength].flatMap { Int($0) }
+        if let length, length > limit { throw tooLarge }
+        let deadline = ContinuousClock.now + timeout
+        var collected = ByteBufferAllocator().buffer(capacity: min(length ?? 16_384, limit))
+        for try await chunk in request.body {
+            guard collected.readableBytes + chunk.readableBytes <= limit else { throw tooLarge }
+            guard ContinuousClock.now <= deadline else {
                 throw Problem(
                     status: .requestTimeout, code: "request-timeout",
                     detail: "the request body did not arrive within \(timeout)")
             }
-            return buffer
+            var chunk = chunk
+            collected.writeBuffer(&chunk)
         }
+        return collected
     }
 }

@@ -10,17 +10,22 @@ public enum ProcessRunner {
         try wait(spawn(arguments, log: log))
     }
 
-    /// Starts `arguments` with stdin from /dev/null and stdout and stderr appended to `log`; with
-    /// `environment`, the child gets exactly those variables, else this process's.
-    public static func spawn(_ arguments: [String], environment: [String: String]? = nil, log: String)
-        throws(StoreError) -> pid_t
-    {
+    /// Starts `arguments` with stdin from /dev/null and stdout and stderr appended to `log` (stderr to
+    /// `errors` instead, when given); with `environment`, the child gets exactly those variables, else
+    /// this process's.
+    public static func spawn(
+        _ arguments: [String], environment: [String: String]? = nil, log: String, errors: String? = nil
+    ) throws(StoreError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let errors {
+            posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }

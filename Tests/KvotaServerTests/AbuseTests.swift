@@ -33,9 +33,12 @@ struct AbuseTests {
         #expect(try await deployment.ministry.pushStatuses([Items.ceiling(10)]).first?.status == "accepted")
     }
 
-    @Test("pushes beyond KVOTA_MAX_CONCURRENT_PUSHES get 503 overloaded with Retry-After, and nothing of them is applied")
+    @Test(
+        "pushes beyond KVOTA_MAX_CONCURRENT_PUSHES get 503 overloaded with Retry-After, and nothing of them is applied")
     func overloaded() async throws {
-        let deployment = try await Deployment.start(ceiling: 100_000, almatyUnits: 20_000) { $0.maxConcurrentPushes = 1 }
+        let deployment = try await Deployment.start(ceiling: 100_000, almatyUnits: 20_000) {
+            $0.maxConcurrentPushes = 1
+        }
         defer { Task { await deployment.stop() } }
         let (application, filing) = Items.application(workers: 20_000)
         _ = try await deployment.almaty.pushStatuses(filing)

@@ -1,4 +1,5 @@
 import Foundation
+import KvotaStore
 import Synchronization
 
 /// Child processes for the HTTP benchmark, started with posix_spawn (Foundation's `Process` can hang
@@ -9,31 +10,13 @@ enum BenchProcess {
     static func start(_ arguments: [String], environment: [String: String], stdout: String, stderr: String) throws
         -> pid_t
     {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        var merged = ProcessInfo.processInfo.environment
-        for (key, value) in environment { merged[key] = value }
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in argv + envp { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
-        guard spawned == 0 else {
-            throw BenchError("cannot start \(arguments[0]): \(String(cString: strerror(spawned)))")
-        }
-        return pid
+        try ProcessRunner.spawn(
+            arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, log: stdout,
+            errors: stderr)
     }
 
     /// Waits for `pid` to end; its exit status, or 128 + the signal that ended it.
-    static func wait(_ pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return decode(status)
-    }
+    static func wait(_ pid: pid_t) -> Int32 { ProcessRunner.wait(pid) }
 
     /// The exit status when `pid` has ended, nil while it runs.
     static func exited(_ pid: pid_t) -> Int32? {
@@ -107,7 +90,7 @@ final class MemorySampler: Sendable {
         defer { fclose(file) }
         var line = [CChar](repeating: 0, count: 512)
         while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(cString: line)
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             guard text.hasPrefix(key + ":") else { continue }
             return Int(text.dropFirst(key.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
         }
@@ -123,7 +106,7 @@ enum CPUTime {
         defer { fclose(file) }
         var line = [CChar](repeating: 0, count: 2048)
         guard fgets(&line, Int32(line.count), file) != nil else { return 0 }
-        let text = String(cString: line)
+        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // After the command name in parentheses: state is field 3, utime 14, stime 15.
         guard let close = text.lastIndex(of: ")") else { return 0 }
         let fields = text[text.index(after: close)...].split(separator: " ")

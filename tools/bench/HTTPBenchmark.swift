@@ -213,6 +213,26 @@ struct HTTPBenchmark: AsyncParsableCommand {
                 seconds: remote.seconds, vs: String(format: "%.2f", singleRate / (Double(local.count) / local.seconds)),
                 target: "≥ 5,000/s, p99 < 50 ms",
                 met: singleRate >= 5_000 && remote.percentile(0.99) < 0.050 && remote.failures == 0, latency: remote)
+            if let wrk = WrkSingle.find() {
+                // The same load from wrk, a C load generator, which leaves more of the two cores to kvotad.
+                let home = single.region(ofClient: 0)
+                let outcome = try WrkSingle.run(
+                    wrk, url: base, clients: clients, seconds: singleSeconds,
+                    environment: [
+                        "KVOTA_WRK_TOKEN": tokens[home.rawValue]!, "KVOTA_WRK_REGION": home.rawValue,
+                        "KVOTA_WRK_BIN": SingleEvents.bins[0],
+                    ], log: work + "/wrk.log")
+                let rate = Double(outcome.requests) / outcome.seconds
+                rows.add(
+                    "single events over HTTP, \(clients) connections from wrk (one event per push)",
+                    events: outcome.requests, seconds: outcome.seconds,
+                    vs: String(format: "%.2f", rate / (Double(local.count) / local.seconds)), target: "≥ 5,000/s, p99 < 50 ms",
+                    met: rate >= 5_000 && outcome.p99 < 0.050 && outcome.errors == 0,
+                    quantiles: [outcome.p50, outcome.p90, outcome.p99, outcome.max])
+                if outcome.errors > 0 { print("  wrk: \(outcome.errors) refused or failed: \(outcome.firstFailure ?? "")") }
+            } else {
+                print("  (wrk not found: the wrk phase is skipped)")
+            }
             if remote.failures > 0 || local.failures > 0 {
                 print(
                     "  refused or failed: HTTP \(remote.failures), in-process \(local.failures): \(remote.firstFailure ?? local.firstFailure ?? "")"
@@ -504,14 +524,19 @@ struct HTTPResultRows {
 
     mutating func add(
         _ what: String, events: Int, seconds: Double, vs: String, target: String, met: Bool? = nil,
-        latency: SingleEvents.Outcome? = nil
+        latency: SingleEvents.Outcome? = nil, quantiles: [Double]? = nil
     ) {
         let rate = Double(events) / seconds
         var name = what
-        if let latency {
+        let quantiles =
+            quantiles
+            ?? latency.map {
+                [$0.percentile(0.5), $0.percentile(0.9), $0.percentile(0.99), $0.latencies.last ?? 0]
+            }
+        if let quantiles, quantiles.count == 4 {
             name += String(
-                format: " (latency p50 %.1f, p90 %.1f, p99 %.1f, max %.1f ms)", latency.percentile(0.5) * 1000,
-                latency.percentile(0.9) * 1000, latency.percentile(0.99) * 1000, (latency.latencies.last ?? 0) * 1000)
+                format: " (latency p50 %.1f, p90 %.1f, p99 %.1f, max %.1f ms)", quantiles[0] * 1000, quantiles[1] * 1000,
+                quantiles[2] * 1000, quantiles[3] * 1000)
         }
         let verdict = met.map { $0 ? "yes" : "**no**" } ?? ""
         lines.append(
@@ -532,5 +557,50 @@ struct HTTPResultRows {
         Swift.print("\n| what | events | seconds | events/s | vs baseline | target | met? |")
         Swift.print("|---|---:|---:|---:|---:|---|---|")
         for line in lines { Swift.print(line) }
+    }
+}
+
+/// The single-event phase driven by wrk with `tools/bench/push-single.lua`, when wrk is installed.
+enum WrkSingle {
+    struct Outcome {
+        var requests = 0
+        var seconds = 0.0
+        var p50 = 0.0, p90 = 0.0, p99 = 0.0, max = 0.0
+        var errors = 0
+        var firstFailure: String?
+    }
+
+    static func find() -> String? {
+        ["/usr/bin/wrk", "/usr/local/bin/wrk"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func run(_ wrk: String, url: String, clients: Int, seconds: Int, environment: [String: String], log: String)
+        throws -> Outcome
+    {
+        let script = FileManager.default.currentDirectoryPath + "/tools/bench/push-single.lua"
+        let output = try BenchProcess.output(
+            [wrk, "-t1", "-c\(clients)", "-d\(seconds)s", "--timeout", "10s", "-s", script, url],
+            environment: environment, log: log)
+        var outcome = Outcome()
+        for line in output.split(separator: "\n") where line.hasPrefix("KVOTA ") {
+            let words = line.split(separator: " ", maxSplits: 2).map(String.init)
+            guard words.count >= 3 else { continue }
+            let value = Double(words[2]) ?? 0
+            switch words[1] {
+            case "requests":
+                let parts = words[2].split(separator: " ")
+                outcome.requests = Int(parts.first ?? "") ?? 0
+                outcome.seconds = parts.count == 3 ? Double(parts[2]) ?? 0 : 0
+            case "p50": outcome.p50 = value / 1000
+            case "p90": outcome.p90 = value / 1000
+            case "p99": outcome.p99 = value / 1000
+            case "max": outcome.max = value / 1000
+            case "errors": outcome.errors = Int(value)
+            case "first-failure": outcome.firstFailure = words[2]
+            default: break
+            }
+        }
+        guard outcome.requests > 0, outcome.seconds > 0 else { throw BenchError("wrk printed no figures: \(output)") }
+        return outcome
     }
 }
