@@ -25,20 +25,45 @@ struct EventRoutes: Sendable {
         let after = try Query.integer(query, "after", minimum: -1)
         let limit = try Query.integer(query, "limit", minimum: 1, maximum: Int64(EventStore.maxPageSize)) ?? 1000
         let filter = try EventRoutes.filter(query, context.authenticated())
-        let page = try await store.readRaw(after: after, limit: Int(limit), filter: filter)
-        // Written once, straight from the stored bytes into the buffer that goes out.
-        var out = ByteBufferAllocator().buffer(capacity: EventRoutes.size(of: page) + 64)
-        out.writeString(#"{"events":["#)
-        for index in 0..<page.count {
-            if index > 0 { out.writeInteger(UInt8(ascii: ",")) }
-            EventRoutes.writeEnvelope(page, index, to: &out)
+        // The page goes out in chunks read one after the other (dense positions make them one page),
+        // so a 10,000-event pull never holds more than a chunk in memory. The first chunk is read
+        // before answering: a database that cannot be read gets a 503, not a cut-off 200.
+        let chunk = min(Int(limit), EventRoutes.pullChunk)
+        let first = try await store.readRaw(after: after, limit: chunk, filter: filter)
+        let (store, metrics) = (self.store, self.metrics)
+        let body = ResponseBody { writer in
+            var page = first
+            var remaining = Int(limit) - page.count
+            var head = page.head
+            var out = ByteBufferAllocator().buffer(capacity: EventRoutes.size(of: page) + 64)
+            out.writeString(#"{"events":["#)
+            var written = 0
+            while true {
+                for index in 0..<page.count {
+                    if written > 0 { out.writeInteger(UInt8(ascii: ",")) }
+                    EventRoutes.writeEnvelope(page, index, to: &out)
+                    written += 1
+                }
+                let next = page.next
+                guard page.count == chunk, remaining > 0 else {
+                    out.writeString(#"],"next":\#(next),"head":\#(head)}"#)
+                    try await writer.write(out)
+                    metrics.pulled(next: next, head: head)
+                    break
+                }
+                try await writer.write(out)
+                out.clear()
+                page = try await store.readRaw(after: next, limit: min(remaining, chunk), filter: filter)
+                remaining -= page.count
+                head = max(head, page.head)
+            }
+            try await writer.finish(nil)
         }
-        out.writeString(#"],"next":\#(page.next),"head":\#(page.head)}"#)
-        metrics.pulled(next: page.next, head: page.head)
-        return Response(
-            status: .ok, headers: [.contentType: "application/json", .contentLength: String(out.readableBytes)],
-            body: ResponseBody(byteBuffer: out))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
     }
+
+    /// Rows read from the database at a time for one pull page.
+    static let pullChunk = 2000
 
     func live(_ request: Request, _ context: KvotaRequestContext) async throws -> Response {
         let query = request.uri.queryParameters

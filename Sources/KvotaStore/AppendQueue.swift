@@ -111,7 +111,8 @@ final class AppendQueue: Sendable {
                 }
             }
             for (pending, result) in zip(group, statuses) { pending.continuation.resume(returning: result) }
-            try? await snapshotIfDue()
+            // Written beside the appends, not in their way: the next group does not wait for it.
+            Task.detached(priority: .utility) { try? await self.snapshotIfDue() }
         } catch let error as StoreError where error.code == .queryFailed && group.count > 1 {
             // One submission may have made the shared transaction fail: give each its own.
             logger.warning(

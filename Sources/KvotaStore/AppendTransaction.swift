@@ -13,7 +13,11 @@ struct AppendSubmission: Sendable {
     init(_ events: [ProposedEvent], historical: Bool = false) {
         self.events = events
         self.historical = historical
-        self.encodedData = events.map { CanonicalJSON.encode(.object($0.data)) }
+        // Large batches are encoded on all cores (before the lock, in the caller's task).
+        self.encodedData =
+            (try? AcrossCores.map(count: events.count, minimumPerPart: 256) { range in
+                events[range].map { CanonicalJSON.encode(.object($0.data)) }
+            }) ?? events.map { CanonicalJSON.encode(.object($0.data)) }
     }
 }
 

@@ -46,6 +46,25 @@ struct PullTests {
         #expect(nothing["next"]?.intValue == -1)
     }
 
+    @Test("a page larger than the server's read chunk is one dense page; limit is honoured")
+    func largePages() async throws {
+        let deployment = try await Deployment.start(ceiling: 0)
+        defer { Task { await deployment.stop() } }
+        for _ in 0..<5 {
+            let results = try await deployment.ministry.pushStatuses((0..<1000).map { Items.ceiling(1000 + Int64($0)) })
+            #expect(results.allSatisfy { $0.status == "accepted" })
+        }
+        let all = try await deployment.auditor.get("/v1/events?limit=10000")
+        let positions = try #require(all["events"]?.arrayValue).compactMap { $0["position"]?.intValue }
+        #expect(positions == Array(0..<5000))
+        #expect(all["next"]?.intValue == 4999)
+        #expect(all["head"]?.intValue == 4999)
+        let part = try await deployment.auditor.get("/v1/events?after=99&limit=4001")
+        let partPositions = try #require(part["events"]?.arrayValue).compactMap { $0["position"]?.intValue }
+        #expect(partPositions == Array(100..<4101))
+        #expect(part["next"]?.intValue == 4100)
+    }
+
     @Test("each event is the envelope; its canonical bytes and leafHash recompute independently")
     func envelopeAndLeafHash() async throws {
         let deployment = try await PullTests.seeded()
