@@ -6,10 +6,13 @@ import Synchronization
 /// (`DispatchQueue.concurrentPerform`), results joined in order. Below `minimumPerPart` items per
 /// part it runs on the caller's thread.
 enum AcrossCores {
+    /// Read once: on Linux `activeProcessorCount` reads cgroup files on every call.
+    static let cores = ProcessInfo.processInfo.activeProcessorCount
+
     static func map<T: Sendable>(
         count: Int, minimumPerPart: Int, _ work: @Sendable (Range<Int>) throws -> [T]
     ) throws -> [T] {
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / max(1, minimumPerPart)))
+        let parts = max(1, min(cores, count / max(1, minimumPerPart)))
         if parts == 1 { return try work(0..<count) }
         let results = Mutex([Result<[T], any Error>?](repeating: nil, count: parts))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
