@@ -243,7 +243,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
             let serverStore = try EventStore(
                 configuration: StoreConfiguration(databaseURL: serverURL, rules: .quota), logger: logger)
             defer { serverStore.shutdown() }
-            sampler.takePeak()
+            let wrkPeak = sampler.takePeak()  // the wrk phase (0 when skipped: nothing ran)
             let readStart = ContinuousClock.now
             var read = 0
             var cursor: Int64 = -1
@@ -301,7 +301,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
             let hwm = MemorySampler.read(pid, "VmHWM") ?? 0
             for (phase, peak) in [
                 ("idle, after start", idle), ("batched pushes", pushPeak), ("single-event pushes", singlePeak),
-                ("pull", pullPeak),
+                ("single-event pushes from wrk", wrkPeak), ("pull", pullPeak),
             ] {
                 rows.memory("kvotad peak VmRSS: \(phase)", kilobytes: peak)
             }
