@@ -226,10 +226,13 @@ struct HTTPBenchmark: AsyncParsableCommand {
                 rows.add(
                     "single events over HTTP, \(clients) connections from wrk (one event per push)",
                     events: outcome.requests, seconds: outcome.seconds,
-                    vs: String(format: "%.2f", rate / (Double(local.count) / local.seconds)), target: "≥ 5,000/s, p99 < 50 ms",
+                    vs: String(format: "%.2f", rate / (Double(local.count) / local.seconds)),
+                    target: "≥ 5,000/s, p99 < 50 ms",
                     met: rate >= 5_000 && outcome.p99 < 0.050 && outcome.errors == 0,
                     quantiles: [outcome.p50, outcome.p90, outcome.p99, outcome.max])
-                if outcome.errors > 0 { print("  wrk: \(outcome.errors) refused or failed: \(outcome.firstFailure ?? "")") }
+                if outcome.errors > 0 {
+                    print("  wrk: \(outcome.errors) refused or failed: \(outcome.firstFailure ?? "")")
+                }
             } else {
                 print("  (wrk not found: the wrk phase is skipped)")
             }
@@ -535,7 +538,8 @@ struct HTTPResultRows {
             }
         if let quantiles, quantiles.count == 4 {
             name += String(
-                format: " (latency p50 %.1f, p90 %.1f, p99 %.1f, max %.1f ms)", quantiles[0] * 1000, quantiles[1] * 1000,
+                format: " (latency p50 %.1f, p90 %.1f, p99 %.1f, max %.1f ms)", quantiles[0] * 1000,
+                quantiles[1] * 1000,
                 quantiles[2] * 1000, quantiles[3] * 1000)
         }
         let verdict = met.map { $0 ? "yes" : "**no**" } ?? ""
