@@ -12,16 +12,16 @@ extension MerkleFrontier: Codable {
     }
 
     /// Reads ``serialized`` back; refuses a length or root count that does not fit the size.
-    public init(serialized bytes: [UInt8]) throws(MerkleFrontierError) {
+    public init(serialized bytes: [UInt8]) throws(AuditError) {
         guard bytes.count >= 8, (bytes.count - 8) % TreeHash.byteCount == 0 else {
-            throw MerkleFrontierError(message: "a serialized frontier is 8 bytes plus 32 per subtree root")
+            throw AuditError(.invalidFrontier, "a serialized frontier is 8 bytes plus 32 per subtree root")
         }
         var size: UInt64 = 0
         for byte in bytes[0..<8] { size = size << 8 | UInt64(byte) }
         var roots: [TreeHash] = []
         for start in stride(from: 8, to: bytes.count, by: TreeHash.byteCount) {
             guard let root = TreeHash(bytes[start..<(start + TreeHash.byteCount)]) else {
-                throw MerkleFrontierError(message: "a subtree root is 32 bytes")
+                throw AuditError(.invalidFrontier, "a subtree root is 32 bytes")
             }
             roots.append(root)
         }

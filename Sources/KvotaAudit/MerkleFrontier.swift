@@ -19,10 +19,11 @@ public struct MerkleFrontier: Sendable, Hashable {
     }
 
     /// A frontier from its parts, as persisted; the number of roots must be the number of set bits of `size`.
-    public init(size: UInt64, subtreeRoots: [TreeHash]) throws(MerkleFrontierError) {
+    public init(size: UInt64, subtreeRoots: [TreeHash]) throws(AuditError) {
         guard subtreeRoots.count == size.nonzeroBitCount else {
-            throw MerkleFrontierError(
-                message: "a tree of \(size) leaves has \(size.nonzeroBitCount) subtree roots, not \(subtreeRoots.count)"
+            throw AuditError(
+                .invalidFrontier,
+                "a tree of \(size) leaves has \(size.nonzeroBitCount) subtree roots, not \(subtreeRoots.count)"
             )
         }
         self.size = size
@@ -68,15 +69,4 @@ public struct MerkleFrontier: Sendable, Hashable {
         for left in subtreeRoots.dropLast().reversed() { hash = TreeHash.node(left, hash) }
         return hash
     }
-}
-
-/// A persisted frontier that cannot be a tree's: the wrong number of subtree roots, or bad bytes.
-public struct MerkleFrontierError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// Stable code for programs.
-    public var code: String { "invalid-frontier" }
-    public var message: String
-
-    public init(message: String) { self.message = message }
-
-    public var description: String { message }
 }

@@ -35,9 +35,9 @@ public struct InMemoryMerkleTree: MerkleNodeSource, Sendable {
     }
 
     public func hashes(at addresses: [NodeAddress]) throws -> [TreeHash] {
-        try addresses.map { address throws(MerkleProofError) in
+        try addresses.map { address throws(AuditError) in
             guard address.level < levels.count, address.index < UInt64(levels[address.level].count) else {
-                throw MerkleProofError(.missingNode, "no node at \(address)")
+                throw AuditError(.missingNode, "no node at \(address)")
             }
             return levels[address.level][Int(address.index)]
         }

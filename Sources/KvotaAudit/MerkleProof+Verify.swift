@@ -4,10 +4,10 @@ extension MerkleProof {
     /// The root that `proof` yields for `leafHash` at `index` in a tree of `size` leaves.
     public static func rootFromInclusion(
         leafHash: TreeHash, index: UInt64, size: UInt64, proof: [TreeHash]
-    ) throws(MerkleProofError) -> TreeHash {
+    ) throws(AuditError) -> TreeHash {
         // 1. An index at or beyond the size proves nothing.
         guard index < size else {
-            throw MerkleProofError(.indexOutOfRange, "leaf \(index) is not in a tree of \(size) leaves")
+            throw AuditError(.indexOutOfRange, "leaf \(index) is not in a tree of \(size) leaves")
         }
         // 2.–3.
         var fn = index
@@ -16,7 +16,7 @@ extension MerkleProof {
         // 4.
         for p in proof {
             // a. A path longer than the tree is tall.
-            guard sn != 0 else { throw MerkleProofError(.wrongLength, "the proof is too long for size \(size)") }
+            guard sn != 0 else { throw AuditError(.wrongLength, "the proof is too long for size \(size)") }
             if fn & 1 == 1 || fn == sn {
                 // b. p is a left sibling; past the right edge, skip the levels where the node has no sibling.
                 r = TreeHash.node(p, r)
@@ -34,17 +34,17 @@ extension MerkleProof {
             sn >>= 1
         }
         // 5. Every level must have been used.
-        guard sn == 0 else { throw MerkleProofError(.wrongLength, "the proof is too short for size \(size)") }
+        guard sn == 0 else { throw AuditError(.wrongLength, "the proof is too short for size \(size)") }
         return r
     }
 
     /// Checks that `proof` shows `leafHash` at `index` in the tree of `size` leaves with head `root`.
     public static func verifyInclusion(
         leafHash: TreeHash, index: UInt64, size: UInt64, proof: [TreeHash], root: TreeHash
-    ) throws(MerkleProofError) {
+    ) throws(AuditError) {
         let computed = try rootFromInclusion(leafHash: leafHash, index: index, size: size, proof: proof)
         guard computed == root else {
-            throw MerkleProofError(.rootMismatch, "the proof yields \(computed.hex), not \(root.hex)")
+            throw AuditError(.rootMismatch, "the proof yields \(computed.hex), not \(root.hex)")
         }
     }
 
@@ -55,19 +55,19 @@ extension MerkleProof {
     /// proof, and the empty tree is a prefix of every tree with an empty proof.
     public static func verifyConsistency(
         from: UInt64, to: UInt64, fromRoot: TreeHash, toRoot: TreeHash, proof: [TreeHash]
-    ) throws(MerkleProofError) {
+    ) throws(AuditError) {
         guard from <= to else {
-            throw MerkleProofError(.invalidSizes, "a tree of \(from) leaves cannot grow into one of \(to)")
+            throw AuditError(.invalidSizes, "a tree of \(from) leaves cannot grow into one of \(to)")
         }
         if from == to || from == 0 {
-            guard proof.isEmpty else { throw MerkleProofError(.wrongLength, "the proof must be empty") }
+            guard proof.isEmpty else { throw AuditError(.wrongLength, "the proof must be empty") }
             guard from == 0 || fromRoot == toRoot else {
-                throw MerkleProofError(.rootMismatch, "two trees of \(from) leaves with different roots")
+                throw AuditError(.rootMismatch, "two trees of \(from) leaves with different roots")
             }
             return
         }
         // 1.
-        guard !proof.isEmpty else { throw MerkleProofError(.wrongLength, "the proof is empty") }
+        guard !proof.isEmpty else { throw AuditError(.wrongLength, "the proof is empty") }
         // 2. When the first tree is a perfect subtree of the second, the proof leaves out its root.
         var path = proof
         if from & (from - 1) == 0 { path.insert(fromRoot, at: 0) }
@@ -84,7 +84,7 @@ extension MerkleProof {
         // 6.
         for c in path.dropFirst() {
             // a.
-            guard sn != 0 else { throw MerkleProofError(.wrongLength, "the proof is too long") }
+            guard sn != 0 else { throw AuditError(.wrongLength, "the proof is too long") }
             if fn & 1 == 1 || fn == sn {
                 // b.
                 fr = TreeHash.node(c, fr)
@@ -103,12 +103,12 @@ extension MerkleProof {
             sn >>= 1
         }
         // 7.
-        guard sn == 0 else { throw MerkleProofError(.wrongLength, "the proof is too short") }
+        guard sn == 0 else { throw AuditError(.wrongLength, "the proof is too short") }
         guard fr == fromRoot else {
-            throw MerkleProofError(.rootMismatch, "the proof yields first root \(fr.hex), not \(fromRoot.hex)")
+            throw AuditError(.rootMismatch, "the proof yields first root \(fr.hex), not \(fromRoot.hex)")
         }
         guard sr == toRoot else {
-            throw MerkleProofError(.rootMismatch, "the proof yields second root \(sr.hex), not \(toRoot.hex)")
+            throw AuditError(.rootMismatch, "the proof yields second root \(sr.hex), not \(toRoot.hex)")
         }
     }
 }

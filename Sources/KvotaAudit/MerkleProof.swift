@@ -7,9 +7,9 @@
 public enum MerkleProof {
     /// The leaf ranges whose hashes form the inclusion proof of leaf `index` in a tree of `size`
     /// leaves, in proof order (from the leaf up).
-    public static func inclusionRanges(index: UInt64, size: UInt64) throws(MerkleProofError) -> [Range<UInt64>] {
+    public static func inclusionRanges(index: UInt64, size: UInt64) throws(AuditError) -> [Range<UInt64>] {
         guard index < size else {
-            throw MerkleProofError(.indexOutOfRange, "leaf \(index) is not in a tree of \(size) leaves")
+            throw AuditError(.indexOutOfRange, "leaf \(index) is not in a tree of \(size) leaves")
         }
         // PATH(m, D[lo:hi]) walked top down; the RFC lists it bottom up.
         var ranges: [Range<UInt64>] = []
@@ -30,9 +30,9 @@ public enum MerkleProof {
 
     /// The leaf ranges whose hashes form the consistency proof between the trees of `from` and `to`
     /// leaves, in proof order. Empty when `from` is 0 or equal to `to`.
-    public static func consistencyRanges(from: UInt64, to: UInt64) throws(MerkleProofError) -> [Range<UInt64>] {
+    public static func consistencyRanges(from: UInt64, to: UInt64) throws(AuditError) -> [Range<UInt64>] {
         guard from <= to else {
-            throw MerkleProofError(.invalidSizes, "a tree of \(from) leaves cannot grow into one of \(to)")
+            throw AuditError(.invalidSizes, "a tree of \(from) leaves cannot grow into one of \(to)")
         }
         guard from > 0 else { return [] }
         // SUBPROOF(m, D[lo:hi], b) walked top down; the RFC lists it bottom up.
@@ -81,8 +81,8 @@ public enum MerkleProof {
     /// The proof hashes for `ranges`, given the hashes of ``addresses(for:)``.
     public static func assemble(
         _ ranges: [Range<UInt64>], from hashes: [NodeAddress: TreeHash]
-    ) throws(MerkleProofError) -> [TreeHash] {
-        try ranges.map { range throws(MerkleProofError) in try join(subtrees(of: range), hashes) }
+    ) throws(AuditError) -> [TreeHash] {
+        try ranges.map { range throws(AuditError) in try join(subtrees(of: range), hashes) }
     }
 
     /// The tree hash of a proof range (or of the whole tree, 0..<size) read from `nodes`.
@@ -96,10 +96,10 @@ public enum MerkleProof {
     /// MTH of consecutive perfect subtrees of shrinking size: joined right to left.
     private static func join(
         _ addresses: [NodeAddress], _ hashes: [NodeAddress: TreeHash]
-    ) throws(MerkleProofError) -> TreeHash {
+    ) throws(AuditError) -> TreeHash {
         var result: TreeHash?
         for address in addresses.reversed() {
-            guard let hash = hashes[address] else { throw MerkleProofError(.missingNode, "no node at \(address)") }
+            guard let hash = hashes[address] else { throw AuditError(.missingNode, "no node at \(address)") }
             result = result.map { TreeHash.node(hash, $0) } ?? hash
         }
         return result ?? TreeHash.emptyRoot
@@ -126,7 +126,7 @@ extension MerkleNodeSource {
         let addresses = MerkleProof.addresses(for: ranges)
         let hashes = try self.hashes(at: addresses)
         guard hashes.count == addresses.count else {
-            throw MerkleProofError(.missingNode, "asked for \(addresses.count) nodes, got \(hashes.count)")
+            throw AuditError(.missingNode, "asked for \(addresses.count) nodes, got \(hashes.count)")
         }
         return try MerkleProof.assemble(
             ranges, from: Dictionary(zip(addresses, hashes), uniquingKeysWith: { a, _ in a }))

@@ -15,10 +15,10 @@ public struct NoteVerifier: Sendable, Hashable {
     /// The 32-byte Ed25519 public key.
     public let publicKey: [UInt8]
 
-    public init(name: String, publicKey: [UInt8]) throws(NoteError) {
+    public init(name: String, publicKey: [UInt8]) throws(AuditError) {
         try NoteVerifier.checkName(name)
         guard (try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey)) != nil else {
-            throw NoteError(.invalidKey, "an Ed25519 public key is 32 bytes")
+            throw AuditError(.invalidKey, "an Ed25519 public key is 32 bytes")
         }
         self.name = name
         self.publicKey = publicKey
@@ -26,16 +26,16 @@ public struct NoteVerifier: Sendable, Hashable {
     }
 
     /// Parses a verifier key `<name>+<hex key id>+<base64(0x01 || public key)>`; the key id must match.
-    public init(verifierKey: String) throws(NoteError) {
+    public init(verifierKey: String) throws(AuditError) {
         let parts = verifierKey.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, let id = NoteVerifier.parseKeyID(parts[1]) else {
-            throw NoteError(.invalidKey, "a verifier key is <name>+<8 hex digits>+<base64 key>")
+            throw AuditError(.invalidKey, "a verifier key is <name>+<8 hex digits>+<base64 key>")
         }
         guard let key = Base64.decode(parts[2]), key.count == 33, key[0] == NoteVerifier.ed25519 else {
-            throw NoteError(.invalidKey, "the key is base64 of 0x01 and a 32-byte Ed25519 public key")
+            throw AuditError(.invalidKey, "the key is base64 of 0x01 and a 32-byte Ed25519 public key")
         }
         try self.init(name: String(parts[0]), publicKey: Array(key.dropFirst()))
-        guard keyID == id else { throw NoteError(.invalidKey, "the key id does not match the name and key") }
+        guard keyID == id else { throw AuditError(.invalidKey, "the key id does not match the name and key") }
     }
 
     /// The verifier key text, as ``init(verifierKey:)`` reads it.
@@ -60,11 +60,11 @@ public struct NoteVerifier: Sendable, Hashable {
     }
 
     /// Key names are non-empty, without Unicode spaces, `+` or control characters.
-    static func checkName(_ name: some StringProtocol) throws(NoteError) {
-        guard !name.isEmpty else { throw NoteError(.invalidKey, "a key name is not empty") }
+    static func checkName(_ name: some StringProtocol) throws(AuditError) {
+        guard !name.isEmpty else { throw AuditError(.invalidKey, "a key name is not empty") }
         for scalar in name.unicodeScalars
         where scalar == "+" || scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F {
-            throw NoteError(.invalidKey, "a key name has no spaces, '+' or control characters: \(name)")
+            throw AuditError(.invalidKey, "a key name has no spaces, '+' or control characters: \(name)")
         }
     }
 

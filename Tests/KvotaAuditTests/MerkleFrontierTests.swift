@@ -33,9 +33,9 @@ struct MerkleFrontierTests {
     @Test("a frontier whose root count does not fit its size is refused")
     func refusesInconsistent() {
         let three = MerkleFrontierTests.frontier(3)
-        #expect(throws: MerkleFrontierError.self) { try MerkleFrontier(size: 4, subtreeRoots: three.subtreeRoots) }
-        #expect(throws: MerkleFrontierError.self) { try MerkleFrontier(serialized: Array(three.serialized.dropLast())) }
-        #expect(throws: MerkleFrontierError.self) { try MerkleFrontier(serialized: [0, 0, 0]) }
+        #expect(throws: AuditError.self) { try MerkleFrontier(size: 4, subtreeRoots: three.subtreeRoots) }
+        #expect(throws: AuditError.self) { try MerkleFrontier(serialized: Array(three.serialized.dropLast())) }
+        #expect(throws: AuditError.self) { try MerkleFrontier(serialized: [0, 0, 0]) }
         #expect(throws: (any Error).self) {
             try JSONDecoder().decode(MerkleFrontier.self, from: Data(#"{"size":2,"subtreeRoots":[]}"#.utf8))
         }

@@ -70,12 +70,12 @@ struct MerkleVectorTests {
 
     @Test("requests outside the tree are refused with a code")
     func badRequests() {
-        #expect(throws: MerkleProofError(.indexOutOfRange, "leaf 3 is not in a tree of 3 leaves")) {
+        #expect(throws: AuditError(.indexOutOfRange, "leaf 3 is not in a tree of 3 leaves")) {
             try MerkleProof.inclusionRanges(index: 3, size: 3)
         }
-        #expect(throws: MerkleProofError.self) { try MerkleProof.inclusionRanges(index: 0, size: 0) }
-        #expect(throws: MerkleProofError.self) { try MerkleProof.consistencyRanges(from: 5, to: 4) }
-        #expect(throws: MerkleProofError.self) { try tree.inclusionProof(index: 3, size: 9) }
+        #expect(throws: AuditError.self) { try MerkleProof.inclusionRanges(index: 0, size: 0) }
+        #expect(throws: AuditError.self) { try MerkleProof.consistencyRanges(from: 5, to: 4) }
+        #expect(throws: AuditError.self) { try tree.inclusionProof(index: 3, size: 9) }
         #expect((try? MerkleProof.consistencyRanges(from: 0, to: 8)) == [])
         #expect((try? MerkleProof.consistencyRanges(from: 8, to: 8)) == [])
     }

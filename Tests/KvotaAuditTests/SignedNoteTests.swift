@@ -68,12 +68,12 @@ struct SignedNoteTests {
         let other = try NoteSigner.generate(name: "kvota.example/log")
         let note = try Checkpoint(origin: "kvota.example/log", size: 1, rootHash: TreeHash.leaf([])).signed(by: signer)
         // Same name, other key: the key id differs, so the signature is unknown.
-        #expect(throws: NoteError.self) { try Checkpoint.open(note, verifiers: [other.verifier]) }
-        #expect(throws: NoteError.self) { try Checkpoint.open(note, verifiers: []) }
+        #expect(throws: AuditError.self) { try Checkpoint.open(note, verifiers: [other.verifier]) }
+        #expect(throws: AuditError.self) { try Checkpoint.open(note, verifiers: []) }
         // The text changed under the signature.
         let changed = note.replacingFirst("\n1\n", with: "\n2\n")
         #expect(changed != note)
-        #expect(throws: NoteError(.invalidSignature, "the signature by kvota.example/log does not verify")) {
+        #expect(throws: AuditError(.invalidSignature, "the signature by kvota.example/log does not verify")) {
             try Checkpoint.open(changed, verifiers: [signer.verifier])
         }
         // A signature from a known key that fails refuses the note even when another verifies.
@@ -81,7 +81,7 @@ struct SignedNoteTests {
         var broken = parsed.signatures[0]
         broken.signature[0] ^= 1
         parsed.signatures.append(broken)
-        #expect(throws: NoteError.self) { try SignedNote.open(parsed.encoded, verifiers: [signer.verifier]) }
+        #expect(throws: AuditError.self) { try SignedNote.open(parsed.encoded, verifiers: [signer.verifier]) }
         // Unknown signatures beside a good one are ignored.
         let cosigned = try SignedNote(signing: parsed.text, with: [other, signer])
         #expect(try cosigned.verify(with: [signer.verifier]) == [signer.verifier])
@@ -107,7 +107,7 @@ struct SignedNoteTests {
         ])
     func malformed(what: String, note: String) throws {
         let verifier = try NoteVerifier(verifierKey: GoNoteVector.verifierKey)
-        #expect(throws: NoteError.self, "\(what)") { try SignedNote.open(note, verifiers: [verifier]) }
+        #expect(throws: AuditError.self, "\(what)") { try SignedNote.open(note, verifiers: [verifier]) }
     }
 
     @Test(
@@ -122,8 +122,8 @@ struct SignedNoteTests {
             "PeterNeumann+c74f20a3",
         ])
     func malformedKeys(key: String) {
-        #expect(throws: NoteError.self) { try NoteVerifier(verifierKey: key) }
-        #expect(throws: NoteError.self) { try NoteSigner(signerKey: "PRIVATE+KEY+" + key) }
+        #expect(throws: AuditError.self) { try NoteVerifier(verifierKey: key) }
+        #expect(throws: AuditError.self) { try NoteSigner(signerKey: "PRIVATE+KEY+" + key) }
     }
 
     @Test(
@@ -138,7 +138,7 @@ struct SignedNoteTests {
             "kvota.example/log\n18446744073709551616\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n",
         ])
     func malformedCheckpoint(body: String) {
-        #expect(throws: NoteError.self) { try Checkpoint(body: body) }
+        #expect(throws: AuditError.self) { try Checkpoint(body: body) }
     }
 
     @Test("extension lines are kept and signed")

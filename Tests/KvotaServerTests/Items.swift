@@ -32,16 +32,7 @@ enum Items {
     }
 
     /// A BIN with a valid check digit, distinct for each `n`.
-    static func bin(_ n: Int) -> String {
-        var seed = n
-        while true {
-            let first11 = String(format: "%011d", 10_000_000_000 + seed)
-            if let check = BIN.checkDigit(ArraySlice(first11.map { Int(String($0))! })) {
-                return first11 + String(check)
-            }
-            seed += 100_000
-        }
-    }
+    static func bin(_ n: Int) -> String { BIN.synthetic(n).digits }
 
     static func worker(_ n: Int) -> String { String(format: "%064x", n) }
 

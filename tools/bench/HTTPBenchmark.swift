@@ -431,16 +431,7 @@ struct SingleEvents: Sendable {
         }
     }
 
-    static let bins: [String] = (0..<2_000).map { n in
-        var seed = 700_000 + n
-        while true {
-            let first11 = String(60_000_000_000 + seed)
-            if let check = BIN.checkDigit(ArraySlice(first11.map { Int(String($0))! })) {
-                return first11 + String(check)
-            }
-            seed += 100_000
-        }
-    }
+    static let bins: [String] = (0..<2_000).map { BIN.synthetic($0, base: 60_000_700_000).digits }
 
     func region(ofClient index: Int) -> Region { Region.allCases[index % Region.allCases.count] }
 

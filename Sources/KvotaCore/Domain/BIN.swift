@@ -26,6 +26,21 @@ public struct BIN: Sendable, Hashable, Comparable, CustomStringConvertible {
         return check
     }
 
+    /// The `n`-th BIN of a synthetic series, for examples, tests and benchmarks: the 11 digits of
+    /// `base + n` (stepping on by 100,000 while no check digit exists) and their check digit.
+    public static func synthetic(_ n: Int, base: Int = 10_000_000_000) -> BIN {
+        var serial = base + n
+        while true {
+            let first11 = String(serial)
+            if first11.utf8.count == 11, let check = checkDigit(ArraySlice(first11.utf8.map { Int($0 - 0x30) })),
+                let bin = BIN(first11 + String(check))
+            {
+                return bin
+            }
+            serial += 100_000
+        }
+    }
+
     public var description: String { digits }
     public static func < (lhs: BIN, rhs: BIN) -> Bool { lhs.digits < rhs.digits }
 }

@@ -1,6 +1,20 @@
-/// A signed note, key or checkpoint that is refused, with a stable code and the reason.
-public struct NoteError: Error, Sendable, Hashable, CustomStringConvertible {
+/// Something the audit code refuses, with a stable code and what was wrong: a proof that cannot be
+/// made or does not verify, a frontier that does not parse, a signed note, key or checkpoint refused.
+public struct AuditError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Stable codes for programs; an HTTP layer maps the request errors to 400s.
     public enum Code: String, Sendable, Hashable {
+        /// A leaf index at or beyond the tree size.
+        case indexOutOfRange = "index-out-of-range"
+        /// A consistency request or proof whose first size exceeds the second.
+        case invalidSizes = "invalid-sizes"
+        /// The node source lacks a node the proof needs.
+        case missingNode = "missing-node"
+        /// The proof has more or fewer hashes than the sizes call for.
+        case wrongLength = "wrong-length"
+        /// The proof hashes to a different root (or first root) than the one given.
+        case rootMismatch = "root-mismatch"
+        /// A stored frontier that does not parse or does not fit its size.
+        case invalidFrontier = "invalid-frontier"
         /// The note breaks the signed-note format (control characters, no signature block, a bad line).
         case malformedNote = "malformed-note"
         /// A key name, verifier key or signer key that does not parse or whose key id does not match.
