@@ -1,4 +1,5 @@
 import KvotaAudit
+import KvotaCore
 import Testing
 
 /// Every proof a tree can give verifies, and every small change to one (a flipped bit, a wrong
@@ -7,7 +8,7 @@ import Testing
 struct MerklePropertyTests {
     /// Every size up to 70 (all shapes of small trees), then random sizes up to 300.
     static let sizes: [UInt64] = {
-        var random = SplitMix64(state: 6962)
+        var random = SeededRandom(seed: 6962)
         return Array(1...70) + (0..<12).map { _ in UInt64.random(in: 71...300, using: &random) } + [256, 257, 300]
     }()
 
@@ -46,7 +47,7 @@ struct MerklePropertyTests {
     func inclusion() throws {
         let all = MerklePropertyTests.leaves(300)
         let tree = InMemoryMerkleTree(leaves: all)
-        var random = SplitMix64(state: 9162)
+        var random = SeededRandom(seed: 9162)
         for size in MerklePropertyTests.sizes {
             let root = referenceRoot(all[..<Int(size)])
             for index in 0..<size {
@@ -91,7 +92,7 @@ struct MerklePropertyTests {
         let all = MerklePropertyTests.leaves(300)
         let tree = InMemoryMerkleTree(leaves: all)
         let roots = (0...300).map { referenceRoot(all[..<$0]) }
-        var random = SplitMix64(state: 6962_9162)
+        var random = SeededRandom(seed: 6962_9162)
         for size in MerklePropertyTests.sizes {
             let toRoot = roots[Int(size)]
             for from in 0...size {

@@ -56,18 +56,3 @@ enum SampleEvent {
     /// SHA-256(0x00 || canonical), computed independently (Python hashlib).
     static let leafHash = "8a703fb224615dc404fc3bdffaa5a159091be2bd271be66285b182eba4ab24b8"
 }
-
-/// A small deterministic PRNG (SplitMix64), so that generated cases are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

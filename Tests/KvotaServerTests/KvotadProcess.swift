@@ -10,7 +10,7 @@ final class KvotadProcess: Sendable {
 
     /// Starts kvotad on `databaseURL` and waits until `/readyz` answers 200.
     static func start(databaseURL: String, extraEnvironment: [String: String] = [:]) async throws -> KvotadProcess {
-        let port = try freePort()
+        guard let port = LoopbackPort.free() else { throw TestServerError(message: "no free loopback port") }
         let log = NSTemporaryDirectory() + "kvotad-\(port)-\(UUID().uuidString.prefix(6)).log"
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KVOTA_") }
         environment["KVOTA_DATABASE_URL"] = databaseURL
@@ -64,24 +64,5 @@ final class KvotadProcess: Sendable {
         }
         throw TestServerError(
             message: "no kvotad binary beside \(CommandLine.arguments[0]); build it first (tools/test does)")
-    }
-
-    /// A loopback port nobody listens on now.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestServerError(message: "socket failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw TestServerError(message: "bind failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -21,7 +21,7 @@ struct ConnectionFailureTests {
 
     @Test("a database nobody listens on gives a clear, retryable error")
     func nothingListening() async throws {
-        let port = try #require(EmbeddedPostgres.freePort())
+        let port = try #require(LoopbackPort.free())
         let store = try EventStore(
             configuration: StoreConfiguration(
                 databaseURL: "postgresql://postgres@127.0.0.1:\(port)/kvota?connect_timeout=2", rules: .envelopeOnly),

@@ -88,7 +88,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
         }
 
         // The server.
-        let port = try Self.freePort()
+        guard let port = LoopbackPort.free() else { throw BenchError("no free loopback port") }
         let serverLog = work + "/kvotad.log"
         let pid = try BenchProcess.start(
             [kvotad, "serve"],
@@ -359,27 +359,6 @@ struct HTTPBenchmark: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw BenchError("kvotad not ready after 120 s")
-    }
-
-    /// A loopback port nobody listens on (bound, read back, released).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw BenchError("socket: \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        guard bound == 0 else { throw BenchError("bind: \(errno)") }
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw BenchError("getsockname: \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// The rows of `source`'s events table COPYed in binary into a plain table with the same columns and

@@ -14,7 +14,7 @@ enum RealisticEvents {
 
     /// Batch `index` of `size` events; deterministic.
     static func batch(_ index: Int, size: Int) -> [ProposedEvent] {
-        var generator = SplitMix(seed: UInt64(index) &* 0x9E37_79B9_7F4A_7C15 &+ 1)
+        var generator = SeededRandom(seed: UInt64(index) &* 0x9E37_79B9_7F4A_7C15 &+ 1)
         var events: [ProposedEvent] = []
         events.reserveCapacity(size)
         var issued: [(String, UUID)] = []
@@ -53,7 +53,7 @@ enum RealisticEvents {
         return events
     }
 
-    static func permit(region: String, _ generator: inout SplitMix) -> JSONObject {
+    static func permit(region: String, _ generator: inout SeededRandom) -> JSONObject {
         let category = categories[Int(generator.next() % 6)]
         var members: [JSONObject.Member] = [
             .init("region", .string(region)), .init("year", .int(2025)), .init("line", .string("foreign-labour")),
@@ -68,7 +68,7 @@ enum RealisticEvents {
         return JSONObject(members)
     }
 
-    static func application(region: String, _ generator: inout SplitMix) -> JSONObject {
+    static func application(region: String, _ generator: inout SeededRandom) -> JSONObject {
         JSONObject([
             .init("region", .string(region)), .init("year", .int(2025)), .init("line", .string("foreign-labour")),
             .init("employerBin", .string(bin(&generator))),
@@ -82,24 +82,11 @@ enum RealisticEvents {
         ])
     }
 
-    static func bin(_ generator: inout SplitMix) -> String {
+    static func bin(_ generator: inout SeededRandom) -> String {
         String(format: "%012llu", generator.next() % 1_000_000_000_000)
     }
 
-    static func hex(_ generator: inout SplitMix, bytes: Int) -> String {
+    static func hex(_ generator: inout SeededRandom, bytes: Int) -> String {
         (0..<bytes / 8).map { _ in String(format: "%016llx", generator.next()) }.joined()
-    }
-}
-
-/// A small deterministic PRNG (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476C_E1E5_B9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -71,7 +71,7 @@ struct BINTests {
 
     @Test("for any 11 digits, exactly one completion is valid, or none when checkDigit is nil")
     func atMostOneCompletion() {
-        var rng = SplitMix64(seed: 0xB1_4)
+        var rng = SeededRandom(seed: 0xB1_4)
         var withoutDigit = 0
         for _ in 0..<2_000 {
             let prefix = (0..<11).map { _ in Int.random(in: 0...9, using: &rng) }

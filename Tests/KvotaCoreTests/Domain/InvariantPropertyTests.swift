@@ -7,7 +7,7 @@ private typealias F = DomainFixtures
 /// Random commands from several regions, the ministry and the server, each applied only when the rules
 /// allow it, with the quota invariants checked after every step.
 private struct Simulation {
-    var rng: SplitMix64
+    var rng: SeededRandom
     var world = QuotaWorld()
     /// Every accepted event with the context it was decided in.
     var log: [(event: DomainEvent, context: DecisionContext)] = []
@@ -30,7 +30,7 @@ private struct Simulation {
     static let titles = ["Deputy for Finance", "Deputy for Production"]
 
     init(seed: UInt64) {
-        rng = SplitMix64(seed: seed)
+        rng = SeededRandom(seed: seed)
         clock = F.time("2025-01-10T06:00:00Z").microseconds
     }
 

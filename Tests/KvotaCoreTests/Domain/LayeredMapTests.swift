@@ -82,7 +82,7 @@ struct LayeredMapTests {
 
     @Test("flatten preserves content, whatever mix of base and overlay, and is idempotent")
     func flattenPreserves() {
-        var rng = SplitMix64(seed: 7)
+        var rng = SeededRandom(seed: 7)
         var map = LayeredMap<Int, Int>()
         var model: [Int: Int] = [:]
         for step in 0..<5_000 {

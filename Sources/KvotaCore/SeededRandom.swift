@@ -1,20 +1,20 @@
-import Foundation
-import KvotaCore
+public import Foundation
 
 /// A small, fast generator (SplitMix64) that gives the same numbers for the same seed on every
-/// platform and Swift version: the histories never call `UUID()`, `Date()` or the system generator.
-struct SeededRandom: RandomNumberGenerator {
+/// platform and Swift version: the synthetic histories, the property tests and the benchmarks draw
+/// from it, never from `UUID()`, `Date()` or the system generator.
+public struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
     /// A generator for a named purpose, independent of the others drawn from the same seed.
-    init(seed: UInt64, stream: UInt64) {
+    public init(seed: UInt64, stream: UInt64) {
         var mixer = SeededRandom(seed: seed ^ (stream &* 0xD6E8_FEB8_6659_FD93))
         state = mixer.next()
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -23,25 +23,25 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     /// A number in `0..<bound` (multiply-high; the bias is far below anything a history could show).
-    mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         precondition(bound > 0, "empty range")
         return Int(next().multipliedFullWidth(by: UInt64(bound)).high)
     }
 
     /// A number in `range`.
-    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + below(range.count) }
+    public mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + below(range.count) }
 
     /// A number in `0..<1`.
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+    public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
 
     /// True with probability `p`.
-    mutating func chance(_ p: Double) -> Bool { unit() < p }
+    public mutating func chance(_ p: Double) -> Bool { unit() < p }
 
     /// An element of a non-empty array.
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    public mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 
     /// An index drawn in proportion to `weights` (non-negative, not all zero).
-    mutating func weighted(_ weights: [Double]) -> Int {
+    public mutating func weighted(_ weights: [Double]) -> Int {
         let total = weights.reduce(0, +)
         var target = unit() * total
         for (index, weight) in weights.enumerated() {
@@ -52,7 +52,7 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     /// Fisher-Yates, in place.
-    mutating func shuffle<T>(_ items: inout [T]) {
+    public mutating func shuffle<T>(_ items: inout [T]) {
         guard items.count > 1 else { return }
         for index in stride(from: items.count - 1, to: 0, by: -1) {
             items.swapAt(index, below(index + 1))
@@ -60,7 +60,7 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     /// A random UUID with the version-4 and variant bits set.
-    mutating func uuid() -> UUID {
+    public mutating func uuid() -> UUID {
         let high = next()
         let low = next()
         var bytes = [UInt8](repeating: 0, count: 16)
@@ -76,7 +76,7 @@ struct SeededRandom: RandomNumberGenerator {
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// 64 lowercase hex digits: the shape of a worker's keyed pseudonym (HMAC-SHA256).
-    mutating func hex64() -> String {
+    public mutating func hex64() -> String {
         var out = [UInt8](repeating: 0, count: 64)
         for word in 0..<4 {
             let value = next()
