@@ -41,8 +41,9 @@ public struct AuditLog: Sendable {
     /// has its size; returns the latest checkpoint.
     @discardableResult
     public func signLatest() async throws -> StoredCheckpoint {
-        let head = try await store.treeHead()
+        // The latest checkpoint first: it was signed over a tree no larger than the one read after it.
         let latest = try await store.checkpoint()
+        let head = try await store.treeHead()
         if let latest {
             if latest.treeSize == head.size, latest.rootHash == head.rootHash { return latest }
             // The tree must still be the one the latest checkpoint was signed over.

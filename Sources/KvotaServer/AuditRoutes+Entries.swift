@@ -22,7 +22,7 @@ extension AuditRoutes {
         let start = try Query.integer(query, "start", minimum: 0) ?? 0
         let treeSize = Int64(try await store.treeHead().size)
         let end = try Query.integer(query, "end", minimum: 0) ?? treeSize
-        try await checkWithinTree(end, "end")
+        try AuditRoutes.checkWithinTree(end, "end", treeSize: treeSize)
         guard start <= end else {
             throw Problem.invalidParameter("start", "must be at most end (\(end)), got \(start)")
         }

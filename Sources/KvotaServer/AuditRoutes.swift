@@ -92,14 +92,15 @@ struct AuditRoutes: Sendable {
             ]))
     }
 
-    /// A 400 naming `parameter` when `size` is beyond the tree's size; returns that size.
-    @discardableResult
-    func checkWithinTree(_ size: Int64, _ parameter: String) async throws -> Int64 {
-        let treeSize = Int64(try await store.treeHead().size)
+    /// A 400 naming `parameter` when `size` is beyond the tree's size.
+    func checkWithinTree(_ size: Int64, _ parameter: String) async throws {
+        try AuditRoutes.checkWithinTree(size, parameter, treeSize: Int64(try await store.treeHead().size))
+    }
+
+    static func checkWithinTree(_ size: Int64, _ parameter: String, treeSize: Int64) throws {
         guard size <= treeSize else {
             throw Problem.invalidParameter(parameter, "must be at most the tree size (\(treeSize)), got \(size)")
         }
-        return treeSize
     }
 
     static func base64(_ hashes: [TreeHash]) -> JSONValue {

@@ -65,6 +65,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let storeURL = try cluster.freshDatabase("bench_http_store")
         let environment = [
             "KVOTA_DATABASE_URL": serverURL, "KVOTA_LOG_LEVEL": "warning", "KVOTA_EXPIRY_SWEEP_SECONDS": "0",
+            "KVOTA_SIGNING_KEY_FILE": work + "/signing.key",
         ]
         var principals: [String: Principal] = [
             "ministry": Principal(name: "bench-ministry", role: .ministry, region: nil)
@@ -299,12 +300,15 @@ struct HTTPBenchmark: AsyncParsableCommand {
                 "pull over HTTP, limit=10000, following next", events: pulled, seconds: pullSeconds,
                 vs: String(format: "%.2f", pullRate / (Double(read) / readSeconds)), target: "≥ 100,000/s",
                 met: pullRate >= 100_000)
+            try await Self.exportPhase(
+                client, base, token: tokens["auditor"]!, events: read, pullRate: pullRate, rows: &rows)
 
             // Memory, and the end of the server.
             let hwm = MemorySampler.read(pid, "VmHWM") ?? 0
             for (phase, peak) in [
                 ("idle, after start", idle), ("batched pushes", pushPeak), ("single-event pushes", singlePeak),
                 ("single-event pushes from wrk", wrkPeak), ("pull", pullPeak),
+                ("audit export", sampler.takePeak()),
             ] {
                 rows.memory("kvotad peak VmRSS: \(phase)", kilobytes: peak)
             }
