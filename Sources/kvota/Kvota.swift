@@ -13,7 +13,7 @@ struct Kvota: AsyncParsableCommand {
             Events are recorded offline in a local journal, checked at once by the same rules the \
             server runs against the last synced state, and sent by `kvota sync`. Settings live under \
             $XDG_CONFIG_HOME/kvota, journals under $XDG_DATA_HOME/kvota (or both under $KVOTA_HOME).
-            Exit status: 0 done, 1 error, 2 usage, 3 refused by the quota rules, 4 server unreachable \
+            Exit status: 0 done, 1 error, 2 bad input or usage, 3 refused by the quota rules, 4 server unreachable \
             or failing, 5 the history does not verify.
             """,
         version: KvotaVersion.string,

@@ -10,11 +10,19 @@ func record(_ options: ProfileOptions, _ make: (Drafts) throws(ClientError) -> [
         var view = try LocalView(journal: journal, principal: profile.principal, deviceId: profile.deviceId)
         let events = Drafts.chain(try make(Drafts(view: view)))
         for (event, status) in zip(events, view.check(events)) {
-            if let refusal = status.refusal {
-                var field: String?
-                if case .rejected(let rejection) = status { field = rejection.field }
+            switch status {
+            case .rejected(let rejection):
+                let field = rejection.field.map { flagNames[$0] ?? $0 }
                 throw ClientError(
-                    .refused, "\(event.type) not recorded: \(refusal) (checked against the last sync)", field: field)
+                    .invalidInput, "\(event.type) not recorded: \(rejection.message) (\(rejection.code))", field: field)
+            case .conflict(let conflict):
+                throw ClientError(
+                    .refused,
+                    "\(event.type) not recorded: \(conflict.message) (\(conflict.code), against the last sync)")
+            case .blocked(let cause):
+                throw ClientError(.refused, "\(event.type) not recorded: it waits for \(cause.lowercased), not applied")
+            case .accepted, .duplicate:
+                continue
             }
         }
         try journal.record(events)
@@ -24,6 +32,19 @@ func record(_ options: ProfileOptions, _ make: (Drafts) throws(ClientError) -> [
         print("recorded \(event.type) \(event.eventId.lowercased) on \(event.stream) (pending: `kvota sync` sends it)")
     }
 }
+
+/// The flag that sets a member of an event's data, for errors that name it.
+let flagNames: [String: String] = [
+    "data.employerBin": "--employer", "data.category": "--category", "data.workers": "--workers",
+    "data.sector": "--sector", "data.countryOfOrigin": "--country", "data.vacancyRef": "--vacancy-ref",
+    "data.vacancyPostedOn": "--vacancy-posted", "data.cat1Role": "--cat1-role",
+    "data.positionTitle": "--position-title",
+    "data.region": "--region", "data.year": "--year", "data.line": "--line", "data.workerRef": "--worker-ref",
+    "data.validFrom": "--valid-from", "data.validUntil": "--valid-until", "data.replaceBy": "--replace-by",
+    "data.units": "--units", "data.basis": "--basis", "data.percent": "--percent", "data.laborForce": "--labor-force",
+    "data.fromRegion": "--from-region", "data.justification": "--justification", "data.requestId": "REQUEST-ID",
+    "data.reason": "--reason", "data.from": "--from", "data.until": "--until",
+]
 
 /// The year and line of a quota command.
 struct QuotaLineOptions: ParsableArguments {
