@@ -5,10 +5,12 @@ public import NIOCore
 
 /// Builds the kvotad HTTP application. The binary and the tests call this same function.
 ///
+/// - Parameter audit: the checkpoint key and signing (``AuditLog/open(configuration:store:logger:)``).
 /// - Parameter onServerRunning: called with the listening channel once the server is up (tests read
 ///   the port from it when they asked for port 0).
 public func buildApplication(
-    configuration: ServerConfiguration, store: EventStore, logger: Logger, metrics: ServerMetrics = ServerMetrics(),
+    configuration: ServerConfiguration, store: EventStore, audit: AuditLog, logger: Logger,
+    metrics: ServerMetrics = ServerMetrics(),
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = Router(context: KvotaRequestContext.self)
@@ -27,6 +29,7 @@ public func buildApplication(
     EventRoutes(store: store, metrics: metrics).register(on: v1)
     QuotaRoutes(store: store).register(on: v1)
     TokenRoutes(store: store).register(on: v1)
+    AuditRoutes(audit: audit).register(on: v1)
     return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.requestTimeoutSeconds)))),

@@ -9,8 +9,18 @@ public struct ServerConfiguration: Sendable {
     /// `KVOTA_HTTP_ADDRESS`, `host:port` (default `127.0.0.1:8080`).
     public var host: String
     public var port: Int
-    /// `KVOTA_DATA_DIR`: where the embedded PostgreSQL (and later the signing key) lives.
+    /// `KVOTA_DATA_DIR`: where the embedded PostgreSQL and, by default, the signing key live.
     public var dataDirectory: String
+    /// `KVOTA_SIGNING_KEY_FILE`: the Ed25519 key that signs checkpoints (a C2SP signer key), created
+    /// with mode 0600 when absent. Nil: `signing.key` in the data directory (``signingKeyPath``).
+    public var signingKeyFile: String?
+    /// `KVOTA_LOG_ORIGIN`: the checkpoints' origin line and the key's name, used when the key file is
+    /// created (an existing file's name must match it). Nil: `kvota.kz/<deployment id>`, where the id
+    /// is 8 hex digits made once per database.
+    public var logOrigin: String?
+    /// `KVOTA_CHECKPOINT_INTERVAL_MS`: the least time between two checkpoints this server signs; it
+    /// signs one as soon as the log grew and this long has passed (default 1000; 0: after every append).
+    public var checkpointIntervalMilliseconds: Int = 1000
     /// `KVOTA_DB_POOL_SIZE`: connections to PostgreSQL (default 8).
     public var poolSize: Int
     /// `KVOTA_MAX_EVENTS_PER_TRANSACTION`: most events one group commit takes (default 10,000).
@@ -53,6 +63,17 @@ public struct ServerConfiguration: Sendable {
         if let url = environment["KVOTA_DATABASE_URL"], !url.isEmpty { configuration.databaseURL = url }
         if let address = environment["KVOTA_HTTP_ADDRESS"], !address.isEmpty { try configuration.setAddress(address) }
         if let dir = environment["KVOTA_DATA_DIR"], !dir.isEmpty { configuration.dataDirectory = dir }
+        if let file = environment["KVOTA_SIGNING_KEY_FILE"], !file.isEmpty { configuration.signingKeyFile = file }
+        if let origin = environment["KVOTA_LOG_ORIGIN"], !origin.isEmpty {
+            guard SigningKeyFile.isValidName(origin) else {
+                throw ConfigurationError(
+                    key: "KVOTA_LOG_ORIGIN", message: "must be a key name without spaces or '+', got \(origin)")
+            }
+            configuration.logOrigin = origin
+        }
+        if let value = try nonNegativeInteger("KVOTA_CHECKPOINT_INTERVAL_MS", environment) {
+            configuration.checkpointIntervalMilliseconds = value
+        }
         if let value = try positiveInteger("KVOTA_DB_POOL_SIZE", environment) { configuration.poolSize = value }
         if let value = try positiveInteger("KVOTA_MAX_EVENTS_PER_TRANSACTION", environment) {
             configuration.maxEventsPerTransaction = value
@@ -92,6 +113,9 @@ public struct ServerConfiguration: Sendable {
         }
         return value
     }
+
+    /// The signing key file: ``signingKeyFile``, else `signing.key` in the data directory.
+    public var signingKeyPath: String { signingKeyFile ?? dataDirectory + "/signing.key" }
 
     /// The event store settings these server settings imply, for a resolved database URL.
     public func storeConfiguration(databaseURL: String) -> StoreConfiguration {

@@ -23,13 +23,18 @@ final class AppendQueue: Sendable {
     let ledger: QuotaLedger
     private let maxEventsPerTransaction: Int
     private let snapshotInterval: Int64
+    private let merkleTree: Bool
     /// The ledger position of the last snapshot check (only the drain task touches it).
     private let lastSnapshotCheck = Mutex<Int64>(-1)
     private let logger: Logger
     private let state = Mutex(State())
 
-    init(pool: ConnectionPool, ruleSet: RuleSet, maxEventsPerTransaction: Int, snapshotInterval: Int, logger: Logger) {
+    init(
+        pool: ConnectionPool, ruleSet: RuleSet, maxEventsPerTransaction: Int, snapshotInterval: Int,
+        merkleTree: Bool, logger: Logger
+    ) {
         self.snapshotInterval = Int64(snapshotInterval)
+        self.merkleTree = merkleTree
         self.pool = pool
         self.ruleSet = ruleSet
         self.ledger = QuotaLedger(logger: logger)
@@ -95,11 +100,12 @@ final class AppendQueue: Sendable {
     private func commit(_ group: [Pending]) async {
         do {
             let submissions = group.map(\.submission)
-            let (ruleSet, ledger) = (self.ruleSet, self.ledger)
+            let (ruleSet, ledger, merkleTree) = (self.ruleSet, self.ledger, self.merkleTree)
             let statuses = try await pool.withConnection { connection in
                 switch ruleSet {
                 case .envelopeOnly:
-                    return try AppendTransaction.run(on: connection, submissions: submissions, rules: EnvelopeRules())
+                    return try AppendTransaction.run(
+                        on: connection, submissions: submissions, rules: EnvelopeRules(), merkleTree: merkleTree)
                 case .quota:
                     // Reading the items as typed events needs no state: before the lock, on all cores.
                     let parsed = AppendQueue.parseAcrossCores(submissions.flatMap(\.events))
@@ -107,7 +113,8 @@ final class AppendQueue: Sendable {
                     try ledger.catchUp(
                         connection, through: try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0))
                     return try AppendTransaction.run(
-                        on: connection, submissions: submissions, rules: QuotaRules(ledger: ledger, parsed: parsed))
+                        on: connection, submissions: submissions, rules: QuotaRules(ledger: ledger, parsed: parsed),
+                        merkleTree: merkleTree)
                 }
             }
             for (pending, result) in zip(group, statuses) { pending.continuation.resume(returning: result) }

@@ -26,8 +26,10 @@ struct AppendSubmission: Sendable {
 enum AppendTransaction {
     static let notifyChannel = "kvota_events"
 
-    static let lockHead =
-        "SELECT next_position, last_recorded_at, clock_timestamp() FROM log_head WHERE id = 1 FOR UPDATE"
+    static let lockHead = """
+        SELECT next_position, last_recorded_at, clock_timestamp(), merkle_frontier FROM log_head WHERE id = 1 \
+        FOR UPDATE
+        """
     static let findEvents = "SELECT event_id, position, version FROM events WHERE event_id = ANY($1::uuid[])"
     static let streamHeads = """
         SELECT s.stream, e.version, e.region FROM unnest($1::text[]) AS s(stream)
@@ -35,13 +37,17 @@ enum AppendTransaction {
                       ORDER BY version DESC LIMIT 1) e ON true
         """
     static let advanceHead = "UPDATE log_head SET next_position = $1, last_recorded_at = $2 WHERE id = 1"
+    static let advanceHeadAndTree =
+        "UPDATE log_head SET next_position = $1, last_recorded_at = $2, merkle_frontier = $3 WHERE id = 1"
     static let notify = "SELECT pg_notify('\(notifyChannel)', $1)"
     static let copyEvents = """
         COPY events (position, event_id, stream, version, type, region, recorded_at, body, leaf_hash) \
         FROM STDIN (FORMAT binary)
         """
 
-    /// Runs the transaction and returns each submission's statuses. Throws (with nothing applied)
+    /// Runs the transaction and returns each submission's statuses. With `merkleTree`, the Merkle tree
+    /// grows with the log in the same transaction (`MerkleAppender`); without it (benchmarks' baseline)
+    /// the tree falls behind, and the next append or migrate that keeps it catches up. Throws (with nothing applied)
     /// when the database fails; the statuses are only returned once the commit succeeded.
     ///
     /// The first attempt reads only what the batch cannot do without (Marten's "quick append"): the
@@ -50,28 +56,29 @@ enum AppendTransaction {
     /// or an eventId stored before breaks a unique index at COPY, the batch is decided again with
     /// every eventId and stream looked up, so the answer is always the one a full read gives.
     static func run<Rules: AppendRules>(
-        on connection: PGConnection, submissions: [AppendSubmission], rules: Rules
+        on connection: PGConnection, submissions: [AppendSubmission], rules: Rules, merkleTree: Bool = true
     ) throws -> [[AppendStatus]] {
         do {
-            return try attempt(connection, submissions, rules, complete: false)
+            return try attempt(connection, submissions, rules, complete: false, merkleTree: merkleTree)
         } catch let error as StoreError where error.sqlState == "23505" {
-            return try attempt(connection, submissions, rules, complete: true)
+            return try attempt(connection, submissions, rules, complete: true, merkleTree: merkleTree)
         }
     }
 
     private static func attempt<Rules: AppendRules>(
-        _ connection: PGConnection, _ submissions: [AppendSubmission], _ rules: Rules, complete: Bool
+        _ connection: PGConnection, _ submissions: [AppendSubmission], _ rules: Rules, complete: Bool,
+        merkleTree: Bool
     ) throws -> [[AppendStatus]] {
         try connection.exec("BEGIN")
         do {
-            let quick = try readSnapshot(connection, submissions, complete: complete)
+            let (quick, head) = try readSnapshot(connection, submissions, complete: complete)
             let policy = try rules.policy(connection, after: quick)
             var planner = AppendPlanner(snapshot: quick, policy: policy)
             var statuses = submissions.map { planner.plan($0.events, historical: $0.historical) }
             if !complete && !statuses.allSatisfy({ $0.allSatisfy(\.isAccepted) }) {
                 // Anything but a clean accept may hide a duplicate the quick read did not look for.
                 planner = AppendPlanner(
-                    snapshot: try readSnapshot(connection, submissions, complete: true), policy: policy)
+                    snapshot: try readSnapshot(connection, submissions, complete: true).0, policy: policy)
                 statuses = submissions.map { planner.plan($0.events, historical: $0.historical) }
             }
             var encodedData: [UUID: [UInt8]] = [:]
@@ -81,14 +88,25 @@ enum AppendTransaction {
                 }
             }
             if !planner.planned.isEmpty {
-                try copyRows(connection, planner.planned, encodedData)
+                var tree: MerkleAppender?
+                if merkleTree {
+                    var appender = try MerkleAppender(headRow: head, column: 3)
+                    try appender.catchUp(to: quick.nextPosition, on: connection)
+                    tree = appender
+                }
+                try copyRows(connection, planner.planned, encodedData, tree: &tree)
+                try tree?.writeNodes(on: connection)
                 try rules.write(planner.policy, on: connection)
-                try connection.execute(
-                    "kvota_advance_head", advanceHead,
-                    [
-                        .int(planner.snapshot.nextPosition),
-                        .text((planner.snapshot.lastRecordedAt ?? planner.snapshot.recordedAt).rfc3339),
-                    ])
+                var headValues: [PGParameter] = [
+                    .int(planner.snapshot.nextPosition),
+                    .text((planner.snapshot.lastRecordedAt ?? planner.snapshot.recordedAt).rfc3339),
+                ]
+                if let tree {
+                    headValues.append(.binary(tree.serializedFrontier))
+                    try connection.execute("kvota_advance_head_tree", advanceHeadAndTree, headValues)
+                } else {
+                    try connection.execute("kvota_advance_head", advanceHead, headValues)
+                }
                 try connection.execute("kvota_notify", notify, [.int(planner.snapshot.nextPosition - 1)])
             }
             try connection.exec("COMMIT")
@@ -102,7 +120,7 @@ enum AppendTransaction {
 
     private static func readSnapshot(
         _ connection: PGConnection, _ submissions: [AppendSubmission], complete: Bool
-    ) throws -> LogSnapshot {
+    ) throws -> (LogSnapshot, PGResult) {
         let head = try connection.execute("kvota_lock_head", lockHead)
         let nextPosition = head.int64(0, 0)
         let now = head.timestamp(0, 2)
@@ -138,14 +156,22 @@ enum AppendTransaction {
                 heads[rows.string(row, 0)] = .init(version: rows.int64(row, 1), region: rows.optionalString(row, 2))
             }
         }
-        return LogSnapshot(
+        let snapshot = LogSnapshot(
             stored: stored, streams: heads, nextPosition: nextPosition, recordedAt: recordedAt, lastRecordedAt: last)
+        return (snapshot, head)
     }
 
-    /// Streams the rows to COPY in chunks, so that PostgreSQL parses one chunk while the next is encoded.
-    private static func copyRows(_ connection: PGConnection, _ planned: [PlannedEvent], _ encodedData: [UUID: [UInt8]])
-        throws
-    {
+    /// Streams the rows to COPY in chunks, so that PostgreSQL parses one chunk while the next is encoded;
+    /// each leaf also goes into `tree`.
+    private static func copyRows(
+        _ connection: PGConnection, _ planned: [PlannedEvent], _ encodedData: [UUID: [UInt8]],
+        tree: inout MerkleAppender?
+    ) throws {
+        if let tree, let first = planned.first, UInt64(first.event.position) != tree.frontier.size {
+            throw StoreError(
+                .queryFailed,
+                "the Merkle tree has \(tree.frontier.size) leaves, the batch starts at \(first.event.position)")
+        }
         let rowsPerChunk = 128
         var index = 0
         var copy = CopyEncoder(capacity: rowsPerChunk * 1024)
@@ -172,7 +198,9 @@ enum AppendTransaction {
                 copy.text(item.scopeRegion)
                 copy.timestamp(event.recordedAt)
                 copy.bytes(body)
-                copy.bytes(MerkleHash.leaf(body))
+                let leaf = TreeHash.leaf(body)
+                leaf.withUnsafeBytes { copy.bytes($0) }
+                tree?.append(leaf)
                 index += 1
             }
             if index == planned.count {

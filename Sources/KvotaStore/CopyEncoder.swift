@@ -27,6 +27,11 @@ struct CopyEncoder {
         withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
+    mutating func int16(_ value: Int16) {
+        appendInt32(2)
+        appendInt16(value)
+    }
+
     mutating func bytes(_ value: some Collection<UInt8>) {
         appendInt32(Int32(value.count))
         bytes.append(contentsOf: value)

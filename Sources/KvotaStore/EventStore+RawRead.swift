@@ -27,6 +27,8 @@ public struct RawEventPage: Sendable {
 extension EventStore {
     static let readRawAfter =
         "SELECT position, body, leaf_hash FROM events WHERE position > $1 ORDER BY position LIMIT $2"
+    static let readRange =
+        "SELECT position, body, leaf_hash FROM events WHERE position >= $1 AND position < $2 ORDER BY position"
     static let readRawFiltered = """
         SELECT position, body, leaf_hash FROM events WHERE position > $1
            AND ($3::text IS NULL OR stream = $3)
@@ -58,6 +60,19 @@ extension EventStore {
             let last = count > 0 ? rows.int64(count - 1, 0) : -1
             // A row committed after the head was read still counts: the head is never behind a page.
             return RawEventPage(rows: rows, next: count > 0 ? last : after, head: max(head, last))
+        }
+    }
+
+    /// The events at positions `range`, in order, as stored (the audit export): no scope, no filter,
+    /// at most ``maxPageSize`` at once; `next` and `head` are the last position returned.
+    public func readRange(_ range: Range<Int64>) async throws -> RawEventPage {
+        let end = min(range.upperBound, range.lowerBound + Int64(EventStore.maxPageSize))
+        return try await pool.withConnection { connection in
+            let rows = try connection.execute(
+                "kvota_read_range", EventStore.readRange, [.int(range.lowerBound), .int(end)])
+            let count = rows.rowCount
+            let last = count > 0 ? rows.int64(count - 1, 0) : range.lowerBound - 1
+            return RawEventPage(rows: rows, next: last, head: last)
         }
     }
 

@@ -21,16 +21,20 @@ public final class EventStore: Sendable {
         notifier = LogNotifier(conninfo: configuration.databaseURL, logger: logger)
         queue = AppendQueue(
             pool: pool, ruleSet: configuration.rules, maxEventsPerTransaction: configuration.maxEventsPerTransaction,
-            snapshotInterval: configuration.snapshotInterval, logger: logger)
+            snapshotInterval: configuration.snapshotInterval, merkleTree: configuration.maintainsMerkleTree,
+            logger: logger)
     }
 
-    /// Applies pending migrations (see `schema/migrations`).
+    /// Applies pending migrations (see `schema/migrations`), then brings the Merkle tree up to the
+    /// log's head (a log appended to before the tree was kept).
     @discardableResult
     public func migrate() async throws -> MigrationReport {
         let logger = self.logger
-        return try await pool.withConnection { connection in
+        let report = try await pool.withConnection { connection in
             try MigrationRunner.migrate(connection, migrations: Migration.all, logger: logger)
         }
+        if configuration.maintainsMerkleTree { try await catchUpMerkleTree() }
+        return report
     }
 
     /// Whether the database answers and its schema is the one this build expects.

@@ -12,6 +12,10 @@ public struct StoreConfiguration: Sendable {
     /// A snapshot of the quota books is written each time the log passes a multiple of this many
     /// events (`KVOTA_SNAPSHOT_INTERVAL`, default 100,000; 0: none).
     public var snapshotInterval: Int = 100_000
+    /// Whether appends grow the Merkle tree (`merkle_nodes`, `log_head.merkle_frontier`) in their
+    /// transaction (default true). Only benchmarks turn it off, to measure what the tree costs; a
+    /// store that keeps it catches up with what was appended without it.
+    public var maintainsMerkleTree = true
 
     public init(
         databaseURL: String, maxConnections: Int = 8, maxEventsPerTransaction: Int = 10_000, rules: RuleSet = .quota

@@ -19,6 +19,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let schema = Code(rawValue: "schema-mismatch")
         /// A caller's argument breaks a rule (a token name in use, a region token without a region).
         public static let invalidArgument = Code(rawValue: "invalid-argument")
+        /// The log's checkpoints are signed by another key than the one this server holds.
+        public static let auditKeyMismatch = Code(rawValue: "audit-key-mismatch")
         /// The store was shut down.
         public static let shutDown = Code(rawValue: "store-shut-down")
     }

@@ -32,7 +32,8 @@ struct Serve: AsyncParsableCommand {
             let report = try await store.migrate()
             logger.notice("schema ready", metadata: ["version": "\(report.version)", "applied": "\(report.applied)"])
             if demo { try await DemoHistory.load(into: store, logger: logger) }
-            let app = buildApplication(configuration: configuration, store: store, logger: logger)
+            let audit = try await AuditLog.open(configuration: configuration, store: store, logger: logger)
+            let app = buildApplication(configuration: configuration, store: store, audit: audit, logger: logger)
             var services: [any Service] = []
             if let embedded = database.embedded {
                 services.append(
@@ -43,6 +44,10 @@ struct Serve: AsyncParsableCommand {
                 services.append(
                     ExpirySweep(store: store, interval: .seconds(configuration.expirySweepSeconds), logger: logger))
             }
+            services.append(
+                CheckpointService(
+                    audit: audit, interval: .milliseconds(configuration.checkpointIntervalMilliseconds), logger: logger)
+            )
             services.append(app)
             let group = ServiceGroup(
                 configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

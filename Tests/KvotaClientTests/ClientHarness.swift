@@ -15,6 +15,7 @@ final class ClientTestServer: @unchecked Sendable {
     let port: Int
     var baseURL: String { "http://127.0.0.1:\(port)" }
     private(set) var store: EventStore?
+    private(set) var audit: AuditLog?
     private var group: ServiceGroup?
     private var running: Task<Void, any Error>?
 
@@ -24,8 +25,13 @@ final class ClientTestServer: @unchecked Sendable {
         return logger
     }()
 
-    init(databaseURL: String? = nil) throws {
+    /// The checkpoint signing key (one per server; tests that fork a history give two servers one key).
+    let signingKeyFile: String
+
+    init(databaseURL: String? = nil, signingKeyFile: String? = nil) throws {
         self.databaseURL = try databaseURL ?? ClientTestServer.createDatabase()
+        self.signingKeyFile =
+            signingKeyFile ?? NSTemporaryDirectory() + "kvota-client-test-\(UUID().uuidString.prefix(8))/signing.key"
         guard let port = LoopbackPort.free() else { throw HarnessError("no free loopback port") }
         self.port = port
     }
@@ -39,16 +45,24 @@ final class ClientTestServer: @unchecked Sendable {
     func start() async throws {
         var configuration = ServerConfiguration(databaseURL: databaseURL, host: "127.0.0.1", port: port)
         configuration.expirySweepSeconds = 0
+        configuration.signingKeyFile = signingKeyFile
         let store = try EventStore(
             configuration: configuration.storeConfiguration(databaseURL: databaseURL), logger: ClientTestServer.logger)
         try await store.migrate()
+        let audit = try await AuditLog.open(configuration: configuration, store: store, logger: ClientTestServer.logger)
         let (ready, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = buildApplication(configuration: configuration, store: store, logger: ClientTestServer.logger) {
+        let app = buildApplication(
+            configuration: configuration, store: store, audit: audit, logger: ClientTestServer.logger
+        ) {
             channel in
             continuation.yield(channel.localAddress?.port ?? 0)
             continuation.finish()
         }
-        let group = ServiceGroup(services: [app], logger: ClientTestServer.logger)
+        let checkpoints = CheckpointService(
+            audit: audit, interval: .milliseconds(configuration.checkpointIntervalMilliseconds),
+            logger: ClientTestServer.logger)
+        let group = ServiceGroup(services: [checkpoints, app], logger: ClientTestServer.logger)
+        self.audit = audit
         running = Task { try await group.run() }
         self.group = group
         self.store = store
@@ -63,6 +77,7 @@ final class ClientTestServer: @unchecked Sendable {
         group = nil
         running = nil
         store = nil
+        audit = nil
     }
 
     func token(_ role: TokenRole, _ region: Region? = nil) async throws -> String {

@@ -17,6 +17,7 @@ final class KvotadProcess: Sendable {
         environment["KVOTA_HTTP_ADDRESS"] = "127.0.0.1:\(port)"
         environment["KVOTA_EXPIRY_SWEEP_SECONDS"] = "0"
         environment["KVOTA_LOG_LEVEL"] = "notice"
+        environment["KVOTA_SIGNING_KEY_FILE"] = TestServer.signingKeyFile
         environment.merge(extraEnvironment) { $1 }
         let pid = try ProcessRunner.spawn([try binary(), "serve"], environment: environment, log: log)
         let process = KvotadProcess(pid: pid, baseURL: "http://127.0.0.1:\(port)", log: log)

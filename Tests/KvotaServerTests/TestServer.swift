@@ -13,6 +13,8 @@ import Synchronization
 /// fresh database of the PostgreSQL cluster that `tools/test` started; spoken to over real HTTP.
 final class TestServer: Sendable {
     let store: EventStore
+    /// The checkpoint key and signing; tests sign with ``AuditLog/signLatest()`` when they need a checkpoint.
+    let audit: AuditLog
     let baseURL: String
     let databaseURL: String
     private let group: ServiceGroup
@@ -31,11 +33,14 @@ final class TestServer: Sendable {
         let url = try databaseURL ?? TestServer.createDatabase()
         var configuration = ServerConfiguration(databaseURL: url, host: "127.0.0.1", port: 0)
         configuration.expirySweepSeconds = 0
+        configuration.signingKeyFile = TestServer.signingKeyFile
         configure(&configuration)
         let store = try EventStore(configuration: configuration.storeConfiguration(databaseURL: url), logger: logger)
         try await store.migrate()
+        let audit = try await AuditLog.open(configuration: configuration, store: store, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = buildApplication(configuration: configuration, store: store, logger: logger) { channel in
+        let app = buildApplication(configuration: configuration, store: store, audit: audit, logger: logger) {
+            channel in
             continuation.yield(channel.localAddress?.port ?? 0)
             continuation.finish()
         }
@@ -47,13 +52,16 @@ final class TestServer: Sendable {
             throw TestServerError(message: "the server did not start")
         }
         return TestServer(
-            store: store, baseURL: "http://127.0.0.1:\(port)", databaseURL: url, group: group, running: running)
+            store: store, audit: audit, baseURL: "http://127.0.0.1:\(port)", databaseURL: url, group: group,
+            running: running)
     }
 
     private init(
-        store: EventStore, baseURL: String, databaseURL: String, group: ServiceGroup, running: Task<Void, any Error>
+        store: EventStore, audit: AuditLog, baseURL: String, databaseURL: String, group: ServiceGroup,
+        running: Task<Void, any Error>
     ) {
         self.store = store
+        self.audit = audit
         self.baseURL = baseURL
         self.databaseURL = databaseURL
         self.group = group
@@ -66,6 +74,12 @@ final class TestServer: Sendable {
         _ = try? await running.value
         store.shutdown()
     }
+
+    /// One checkpoint key for the test process's servers (each test database records it on first use),
+    /// in a private directory, never the user's data directory.
+    static let signingKeyFile: String = {
+        NSTemporaryDirectory() + "kvota-test-keys-\(getpid())/signing.key"
+    }()
 
     /// A fresh database on the test cluster (KVOTA_TEST_DATABASE_URL, set by tools/test).
     static func createDatabase() throws -> String {
