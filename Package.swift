@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -65,7 +66,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "KvotaClient", dependencies: ["KvotaCore"], swiftSettings: swiftSettings),
+        // The offline client: profiles, the SQLite journal (GRDB), the server API, sync and conflicts.
+        .target(
+            name: "KvotaClient",
+            dependencies: [
+                "KvotaCore", "KvotaAudit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "kvotad",
             dependencies: [
@@ -78,7 +89,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "kvota",
-            dependencies: ["KvotaClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "KvotaClient", "KvotaCore", "KvotaAudit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -100,6 +114,16 @@ let package = Package(
         .testTarget(
             name: "KvotaStoreTests",
             dependencies: ["KvotaStore", "KvotaCore", "KvotaServer"],
+            swiftSettings: swiftSettings
+        ),
+        // The client's journal and resolution logic, and end to end against a real server and PostgreSQL.
+        .testTarget(
+            name: "KvotaClientTests",
+            dependencies: [
+                "KvotaClient", "KvotaServer", "KvotaStore", "KvotaCore", "KvotaAudit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // End to end through real HTTP: the application in-process on a live port, and kvotad processes.

@@ -8,6 +8,13 @@ public struct QuotaProjection: Sendable, Hashable {
         public var available: Int64 { allocated - inUse }
         /// Active permits by category (every category listed).
         public var byCategory: [PermitCategory: Int64]
+
+        public init(region: Region, allocated: Int64, inUse: Int64, byCategory: [PermitCategory: Int64]) {
+            self.region = region
+            self.allocated = allocated
+            self.inUse = inUse
+            self.byCategory = byCategory
+        }
     }
 
     public var key: QuotaKey
@@ -21,6 +28,21 @@ public struct QuotaProjection: Sendable, Hashable {
     public var byCountry: [String: Int64]
     public var bySector: [String: Int64]
     public var byCategory: [PermitCategory: Int64]
+
+    public init(
+        key: QuotaKey, position: Int64, ceiling: Int64, allocated: Int64, inUse: Int64, regions: [RegionUsage],
+        byCountry: [String: Int64], bySector: [String: Int64], byCategory: [PermitCategory: Int64]
+    ) {
+        self.key = key
+        self.position = position
+        self.ceiling = ceiling
+        self.allocated = allocated
+        self.inUse = inUse
+        self.regions = regions
+        self.byCountry = byCountry
+        self.bySector = bySector
+        self.byCategory = byCategory
+    }
 
     /// The projection of a book (replays, snapshots).
     public init(key: QuotaKey, book: QuotaBook, position: Int64) {

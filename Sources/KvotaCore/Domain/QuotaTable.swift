@@ -1,10 +1,9 @@
-public import KvotaCore
-
-/// A quota projection as a table for an 80-column terminal: a bar per region (in use / allocated).
+/// A quota projection as a table for an 80-column terminal: a bar per region (in use / allocated),
+/// for `kvotad quota` and `kvota quota show` alike. `regions` limits the rows (nil: all 20).
 public struct QuotaTable: Sendable {
     public let text: String
 
-    public init(_ projection: QuotaProjection) {
+    public init(_ projection: QuotaProjection, regions: Set<Region>? = nil) {
         func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
             let fill = String(repeating: " ", count: max(0, width - text.count))
             return right ? fill + text : text + fill
@@ -27,7 +26,7 @@ public struct QuotaTable: Sendable {
             pad("region", 22) + pad("allocated", 10, right: true) + pad("in use", 9, right: true)
                 + pad("free", 8, right: true) + "  use")
         let barWidth = 24
-        for usage in projection.regions {
+        for usage in projection.regions where regions?.contains(usage.region) ?? true {
             let filled =
                 usage.allocated > 0
                 ? Int((Double(usage.inUse) / Double(usage.allocated) * Double(barWidth)).rounded()) : 0

@@ -1,0 +1,64 @@
+import Foundation
+public import KvotaCore
+
+/// `kvota audit replay`: the quota state rebuilt from the pulled log by KvotaCore, up to the last event
+/// recorded at or before a time, compared with the server's projection of the same moment.
+public enum AuditReplay {
+    /// The projections of every year and line at the last pulled event with `recordedAt` ≤ `asOf`.
+    public static func projections(_ journal: Journal, asOf: Timestamp?) throws(ClientError) -> (
+        projections: [QuotaKey: QuotaProjection], position: Int64, events: Int
+    ) {
+        var state = QuotaState()
+        var position: Int64 = -1
+        var count = 0
+        try journal.forEachPulled { at, bytes in
+            let event = try RecordedEvent(canonicalBytes: bytes.bindMemory(to: UInt8.self))
+            if let asOf, event.recordedAt > asOf { return false }
+            if let domain = try? DomainEvent(stream: event.stream, type: event.type, data: event.data) {
+                state.evolve(domain, position: at)
+            }
+            position = at
+            count += 1
+            return true
+        }
+        var projections: [QuotaKey: QuotaProjection] = [:]
+        for (key, book) in state.books { projections[key] = QuotaProjection(key: key, book: book, position: position) }
+        return (projections, position, count)
+    }
+
+    /// One difference between the local replay and the server.
+    public struct Difference: Sendable, CustomStringConvertible {
+        public var key: QuotaKey
+        public var what: String
+        public var local: Int64
+        public var server: Int64
+        public var description: String { "\(key): \(what): replayed \(local), server \(server)" }
+    }
+
+    /// Compares what both sides can know: the ceiling and allocations always, usage for the regions
+    /// whose streams this token sees (`regions`; nil: all).
+    public static func compare(_ local: QuotaProjection, _ server: QuotaProjection, regions: Set<Region>?)
+        -> [Difference]
+    {
+        var differences: [Difference] = []
+        func check(_ what: String, _ a: Int64, _ b: Int64) {
+            if a != b { differences.append(Difference(key: local.key, what: what, local: a, server: b)) }
+        }
+        check("ceiling", local.ceiling, server.ceiling)
+        check("allocated", local.allocated, server.allocated)
+        if regions == nil { check("in use", local.inUse, server.inUse) }
+        let serverRegions = Dictionary(uniqueKeysWithValues: server.regions.map { ($0.region, $0) })
+        for usage in local.regions {
+            let other = serverRegions[usage.region]
+            check("\(usage.region.rawValue) allocated", usage.allocated, other?.allocated ?? 0)
+            guard regions?.contains(usage.region) ?? true else { continue }
+            check("\(usage.region.rawValue) in use", usage.inUse, other?.inUse ?? 0)
+            for category in PermitCategory.allCases {
+                check(
+                    "\(usage.region.rawValue) \(category.rawValue)", usage.byCategory[category] ?? 0,
+                    other?.byCategory[category] ?? 0)
+            }
+        }
+        return differences
+    }
+}

@@ -1,0 +1,88 @@
+public import Foundation
+public import KvotaCore
+
+/// The quota state as this device knows it: the pulled log replayed through KvotaCore's `evolve`,
+/// then the events recorded here and not yet pulled back planned on top of it by the server's own
+/// planner and rules. A new event is checked by planning it after them, so an offline check gives
+/// the answer the server would give against the same log.
+public struct LocalView {
+    /// The pulled log and the recorded events that still apply, with stream heads for the planner.
+    public private(set) var planner: AppendPlanner<QuotaPolicy>
+    /// The last pulled position.
+    public let pulledPosition: Int64
+    /// The statuses of the recorded events when planned on the pulled log (by eventId).
+    public private(set) var recordedStatuses: [UUID: AppendStatus] = [:]
+    /// The latest recorded (not yet pulled) event of each stream (for causation links).
+    public private(set) var latestRecorded: [String: UUID] = [:]
+    public let principal: Principal
+    public let deviceId: String
+
+    /// The pulled log alone (for replays and audits).
+    public static func pulledState(_ journal: Journal, through: Int64 = .max) throws(ClientError) -> (
+        state: QuotaState, streams: [String: LogSnapshot.StreamHead], last: Timestamp?
+    ) {
+        var state = QuotaState()
+        var streams: [String: LogSnapshot.StreamHead] = [:]
+        var last: Timestamp?
+        try journal.forEachPulled(through: through) { position, bytes in
+            let event = try RecordedEvent(canonicalBytes: bytes.bindMemory(to: UInt8.self))
+            let region =
+                streams[event.stream]?.region
+                ?? StreamName.scopeRegion(stream: event.stream, firstEventData: .object(event.data))
+            streams[event.stream] = LogSnapshot.StreamHead(version: event.version, region: region)
+            last = event.meta.recordedAt
+            if let domain = try? DomainEvent(stream: event.stream, type: event.type, data: event.data) {
+                state.evolve(domain, position: position)
+            }
+            return true
+        }
+        return (state, streams, last)
+    }
+
+    /// Builds the view: the pulled log, then the recorded events in `pending` or `sent` state, in order.
+    public init(journal: Journal, principal: Principal, deviceId: String, now: Timestamp = .now) throws(ClientError) {
+        let pulled = try LocalView.pulledState(journal)
+        self.principal = principal
+        self.deviceId = deviceId
+        pulledPosition = try journal.cursor()
+        let snapshot = LogSnapshot(
+            stored: [:], streams: pulled.streams, nextPosition: pulledPosition + 1, recordedAt: now,
+            lastRecordedAt: pulled.last)
+        planner = AppendPlanner(snapshot: snapshot, policy: QuotaPolicy(state: pulled.state, recordedAt: now))
+        let recorded = try journal.recorded([.pending, .sent])
+        let statuses = planner.plan(recorded.map { $0.proposed(by: principal, deviceId: deviceId) })
+        for (event, status) in zip(recorded, statuses) {
+            recordedStatuses[event.eventId] = status
+            if status.isApplied { latestRecorded[event.stream] = event.eventId }
+        }
+    }
+
+    /// The state with every applying recorded event folded in.
+    public var state: QuotaState { planner.policy.state }
+
+    /// The version a stream is at locally (-1: no such stream).
+    public func version(of stream: String) -> Int64 { planner.snapshot.streams[stream]?.version ?? -1 }
+
+    /// Checks new events in order after everything recorded; each is folded in when it applies.
+    /// Returns one status per event (the server's vocabulary).
+    public mutating func check(_ events: [PendingEvent]) -> [AppendStatus] {
+        let statuses = planner.plan(events.map { $0.proposed(by: principal, deviceId: deviceId) })
+        for (event, status) in zip(events, statuses) where status.isApplied {
+            latestRecorded[event.stream] = event.eventId
+        }
+        return statuses
+    }
+}
+
+extension AppendStatus {
+    /// The refusal as a clerk reads it: `code (field): message`.
+    public var refusal: String? {
+        switch self {
+        case .accepted, .duplicate: return nil
+        case .rejected(let rejection):
+            return "rejected, \(rejection.code)\(rejection.field.map { " (\($0))" } ?? ""): \(rejection.message)"
+        case .blocked(let cause): return "blocked: waits for \(cause.lowercased)"
+        case .conflict(let conflict): return "conflict, \(conflict.code): \(conflict.message)"
+        }
+    }
+}
