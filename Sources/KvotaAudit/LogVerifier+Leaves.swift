@@ -1,8 +1,6 @@
 import Crypto
-import Dispatch
 import Foundation
 import KvotaCore
-import Synchronization
 
 /// Events handed to the verifier at once: separate byte arrays, or lines of one export buffer.
 struct EventChunk: Sendable {
@@ -51,42 +49,6 @@ struct CheckedEvent: Sendable {
 }
 
 extension LogVerifier {
-    /// The byte checks of each event of `chunk`, the first event at `first`, split across cores:
-    /// each part stops at its first failure, and the results are in order.
-    func checkBytes(of chunk: EventChunk, first: Int64) -> [Result<CheckedEvent, Failure>] {
-        let count = chunk.count
-        let parts = max(1, min(LogVerifier.cores, count / minimumPerCore))
-        @Sendable func work(_ range: Range<Int>) -> [Result<CheckedEvent, Failure>] {
-            var scratch = Scratch()
-            var results: [Result<CheckedEvent, Failure>] = []
-            results.reserveCapacity(range.count)
-            for index in range {
-                let result = chunk.withEvent(index) { bytes in
-                    LogVerifier.check(
-                        bytes, position: first + Int64(index), claimed: chunk.claimed?[index], scratch: &scratch)
-                }
-                results.append(result)
-                if case .failure = result { break }
-            }
-            return results
-        }
-        if parts == 1 { return work(0..<count) }
-        let results = Mutex([[Result<CheckedEvent, Failure>]](repeating: [], count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let done = work((count * part / parts)..<(count * (part + 1) / parts))
-            results.withLock { $0[part] = done }
-        }
-        return results.withLock { parts in
-            var joined: [Result<CheckedEvent, Failure>] = []
-            joined.reserveCapacity(count)
-            for part in parts {
-                joined.append(contentsOf: part)
-                if case .failure? = part.last { break }
-            }
-            return joined
-        }
-    }
-
     /// Read once: on Linux `activeProcessorCount` reads cgroup files on every call.
     static let cores = ProcessInfo.processInfo.activeProcessorCount
 

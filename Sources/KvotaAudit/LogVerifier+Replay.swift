@@ -4,11 +4,27 @@ import KvotaCore
 /// The in-order part of verification: each event's envelope against the events before it, then the
 /// server's rules and the quota invariants, then its leaf into the tree.
 extension LogVerifier {
-    /// Verifies the events of `chunk`, which follow the events verified so far.
+    /// Verifies the events of `chunk`, which follow the events verified so far: their bytes checked
+    /// on every core a few batches ahead, their replay in order on the caller's thread.
     mutating func verify(_ chunk: EventChunk) {
         guard failure == nil, chunk.count > 0 else { return }
         let first = Int64(frontier.size)
-        for (offset, result) in checkBytes(of: chunk, first: first).enumerated() {
+        if chunk.count <= batchSize || LogVerifier.cores == 1 {
+            var scratch = Scratch()
+            replay(LogVerifier.check(chunk, 0..<chunk.count, first: first, scratch: &scratch), first: first)
+            return
+        }
+        let pipeline = CheckPipeline(chunk: chunk, first: first, batchSize: batchSize, checkers: LogVerifier.cores)
+        defer { pipeline.finish() }
+        for (index, range) in pipeline.ranges.enumerated() {
+            replay(pipeline.take(index), first: first + Int64(range.lowerBound))
+            if failure != nil { return }
+        }
+    }
+
+    /// Replays checked events, the first at `first`, up to the first failure.
+    private mutating func replay(_ checked: [Result<CheckedEvent, Failure>], first: Int64) {
+        for (offset, result) in checked.enumerated() {
             switch result {
             case .failure(let failure):
                 self.failure = failure
@@ -48,26 +64,31 @@ extension LogVerifier {
     /// The envelope rules, recording the event's id, version and time for the events after it.
     private mutating func checkEnvelope(_ event: CheckedEvent, position: Int64) -> Failure? {
         let meta = event.meta
-        guard !eventIds.contains(event.eventId) else {
+        guard eventIds.insert(event.eventId).inserted else {
             return Failure(
                 .duplicateEventId, position: position,
                 "eventId \(event.eventId.lowercased) was used by an earlier event")
         }
-        if let cause = meta.causationId, !eventIds.contains(cause) {
+        if let cause = meta.causationId, cause == event.eventId || !eventIds.contains(cause) {
             return Failure(
                 .unknownCause, position: position,
                 "meta.causationId \(cause.lowercased) names no earlier event")
         }
-        eventIds.insert(event.eventId)
-        let previous = streamVersions[event.stream] ?? -1
-        guard event.version == previous + 1 else {
+        var previous: Int64 = -1
+        let version = event.version
+        let follows = { (last: inout Int64) -> Bool in
+            previous = last
+            guard version == last + 1 else { return false }
+            last = version
+            return true
+        }(&streamVersions[event.stream, default: -1])
+        guard follows else {
             let message =
                 previous < 0
-                ? "stream \(event.stream) starts at version \(event.version), not 0"
-                : "version \(event.version) of stream \(event.stream) follows \(previous)"
+                ? "stream \(event.stream) starts at version \(version), not 0"
+                : "version \(version) of stream \(event.stream) follows \(previous)"
             return Failure(.versionGap, position: position, message)
         }
-        streamVersions[event.stream] = event.version
         guard let recordedAt = meta.recordedAt else {
             return Failure(.recordedAtDecreasing, position: position, "meta.recordedAt is missing")
         }

@@ -49,12 +49,12 @@ public struct LogVerifier: Sendable {
     var lastRecordedAt: Timestamp?
     /// Bytes of the export after its last newline so far (see ``append(export:)``).
     var partialLine: [UInt8] = []
-    /// Below this many events per core, a chunk is checked on the caller's thread.
-    let minimumPerCore: Int
+    /// Events whose bytes one core checks at a time; a chunk of one batch is checked on the caller's thread.
+    let batchSize: Int
 
-    /// A verifier for a log from position 0. `minimumPerCore` tunes when chunks are split across cores.
-    public init(minimumPerCore: Int = 256) {
-        self.minimumPerCore = max(1, minimumPerCore)
+    /// A verifier for a log from position 0. `batchSize` is how many events a core checks at a time.
+    public init(batchSize: Int = 512) {
+        self.batchSize = max(1, batchSize)
     }
 
     /// The number of events verified: the tree size.

@@ -215,7 +215,7 @@ struct LogVerifierTamperTests {
         var events = LogVerifierTamperTests.bytes
         events[11] = Array("not json".utf8)
         events = events.rewriting(4) { $0.eventId = LogVerifierTamperTests.log.events[3].eventId }
-        let report = LogVerifierTests.verify(events, minimumPerCore: 1)
+        let report = LogVerifierTests.verify(events, batchSize: 2)
         #expect(report.failure?.position == 4)
         #expect(report.failure?.kind == .duplicateEventId)
         #expect(report.size == 4)

@@ -10,9 +10,9 @@ struct LogVerifierTests {
     /// Verifies `events` against the valid log's checkpoint (unless told otherwise) and finishes.
     static func verify(
         _ events: [[UInt8]], checkpoint: Checkpoint? = log.checkpoint, leafHashes: [TreeHash]? = nil,
-        minimumPerCore: Int = 256
+        batchSize: Int = 512
     ) -> LogVerifier.Report {
-        var verifier = LogVerifier(minimumPerCore: minimumPerCore)
+        var verifier = LogVerifier(batchSize: batchSize)
         if let checkpoint { verifier.expect(checkpoint) }
         verifier.append(events, leafHashes: leafHashes)
         return verifier.finish()
@@ -46,7 +46,7 @@ struct LogVerifierTests {
     func exportChunks() {
         let export = LogVerifierTests.log.export
         for cut in [1, 7, 100, 599, export.count] {
-            var verifier = LogVerifier(minimumPerCore: 1)
+            var verifier = LogVerifier(batchSize: 2)
             verifier.expect(LogVerifierTests.log.checkpoint)
             for start in stride(from: 0, to: export.count, by: cut) {
                 verifier.append(export: export[start..<min(start + cut, export.count)])
@@ -61,7 +61,7 @@ struct LogVerifierTests {
     func chunksAndPrefixes() {
         let bytes = LogVerifierTests.log.bytes
         let prefix = StoredLog.valid().leafHashes.prefix(5)
-        var verifier = LogVerifier(minimumPerCore: 1)
+        var verifier = LogVerifier(batchSize: 2)
         verifier.expect(root: MerkleTree.root(of: Array(prefix)), atSize: 5)
         verifier.expect(LogVerifierTests.log.checkpoint)
         verifier.append(Array(bytes[0..<3]))
