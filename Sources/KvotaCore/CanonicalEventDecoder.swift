@@ -1,8 +1,8 @@
 import Foundation
 
 /// Reads an event back from canonical bytes in the exact layout `CanonicalEvent.write` produces
-/// (envelope and meta members in canonical order, no extra meta members), without building the
-/// envelope and meta as JSON objects. Returns nil when the bytes are laid out any other way; the
+/// (envelope and meta members in canonical order, no extra meta member but the operator import's
+/// `import`), without building the envelope and meta as JSON objects. Returns nil when the bytes are laid out any other way; the
 /// general reader then decides (and names what is wrong, if anything is).
 enum CanonicalEventDecoder {
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> RecordedEvent? {
@@ -12,6 +12,7 @@ enum CanonicalEventDecoder {
             reader.literal(#","meta":{"actor":"#), case .string(let actor)? = reader.value(),
             reader.literal(#","causationId":"#), let causation = reader.optionalUUID(),
             reader.literal(#","deviceId":"#), let deviceId = reader.optionalString(),
+            let imported = reader.optionalMember(#","import":"#),
             reader.literal(#","occurredAt":"#), let occurredAt = reader.timestamp(),
             reader.literal(#","recordedAt":"#), let recordedAt = reader.optionalTimestamp(),
             reader.literal(#","region":"#), let region = reader.optionalString(),
@@ -25,7 +26,7 @@ enum CanonicalEventDecoder {
         let meta = EventMetadata(
             actor: actor, role: role, region: region, deviceId: deviceId, occurredAt: occurredAt,
             recordedAt: recordedAt,
-            causationId: causation)
+            causationId: causation, extra: imported.map { JSONObject([.init("import", $0)]) } ?? JSONObject())
         return RecordedEvent(
             eventId: eventId, stream: stream, version: version, position: position, type: type, data: data, meta: meta)
     }
@@ -49,6 +50,12 @@ enum CanonicalEventDecoder {
         }
 
         mutating func null() -> Bool { literal("null") }
+
+        /// `.some(nil)` when the member `key` is absent, `.some(value)` when present, nil when it does not read.
+        mutating func optionalMember(_ key: StaticString) -> JSONValue?? {
+            guard literal(key) else { return .some(nil) }
+            return value().map { .some($0) }
+        }
 
         /// A quoted canonical UUID.
         mutating func uuid() -> UUID? {

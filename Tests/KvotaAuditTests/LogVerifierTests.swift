@@ -90,6 +90,20 @@ struct LogVerifierTests {
             proof: try tree.consistencyProof(from: 5, to: 13))
     }
 
+    @Test("events stored by the operator's import path (meta.import) read back exactly and verify")
+    func importedEvents() throws {
+        var events = LogVerifierTests.log.bytes
+        for index in events.indices {
+            events = events.rewriting(index) { $0.meta.extra["import"] = .object(["source": "kvota-history-2025"]) }
+        }
+        for bytes in events {
+            let event = try bytes.withUnsafeBufferPointer { try RecordedEvent(canonicalBytes: $0) }
+            #expect(event.meta.extra["import"] != nil)
+            #expect(event.canonicalBytes == bytes)
+        }
+        #expect(LogVerifierTests.verify(events, checkpoint: nil).isValid)
+    }
+
     @Test("claimed leaf hashes that match pass")
     func claimedLeaves() {
         let report = LogVerifierTests.verify(LogVerifierTests.log.bytes, leafHashes: LogVerifierTests.log.leafHashes)

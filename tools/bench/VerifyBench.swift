@@ -17,7 +17,7 @@ struct VerifyBenchmark: ParsableCommand {
     var chunkBytes = 4 << 20
     @Option(
         help: "The import source marked in each event's meta, as the operator's import path stores it; empty for none.")
-    var importSource = "bench"
+    var importSource = ""
     @Flag(help: "Verify the 2025 demo history instead (as `kvotad serve --demo` stores it).") var history2025 = false
 
     func run() throws {
