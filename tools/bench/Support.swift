@@ -10,7 +10,7 @@ struct KvotaBench: AsyncParsableCommand {
         abstract: "Kvota's benchmarks; each prints its figures beside a baseline from the same run.",
         subcommands: [
             StoreBenchmark.self, RulesBenchmark.self, HTTPBenchmark.self, DecodeBenchmark.self, DecideBenchmark.self,
-            StateMemoryBenchmark.self, MerkleBenchmark.self, ClientBenchmark.self,
+            StateMemoryBenchmark.self, MerkleBenchmark.self, ClientBenchmark.self, VerifyBenchmark.self,
         ])
 }
 
