@@ -6,7 +6,7 @@ import KvotaCore
 struct AuditGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Check the history: replay it, verify it, export it.",
-        subcommands: [Replay.self])
+        subcommands: [Replay.self, Verify.self, Export.self])
 
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

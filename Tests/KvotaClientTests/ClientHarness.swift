@@ -28,7 +28,11 @@ final class ClientTestServer: @unchecked Sendable {
     /// The checkpoint signing key (one per server; tests that fork a history give two servers one key).
     let signingKeyFile: String
 
-    init(databaseURL: String? = nil, signingKeyFile: String? = nil) throws {
+    /// The checkpoints' origin line (nil: the server's default, per deployment).
+    let origin: String?
+
+    init(databaseURL: String? = nil, signingKeyFile: String? = nil, origin: String? = nil) throws {
+        self.origin = origin
         self.databaseURL = try databaseURL ?? ClientTestServer.createDatabase()
         self.signingKeyFile =
             signingKeyFile ?? NSTemporaryDirectory() + "kvota-client-test-\(UUID().uuidString.prefix(8))/signing.key"
@@ -46,6 +50,7 @@ final class ClientTestServer: @unchecked Sendable {
         var configuration = ServerConfiguration(databaseURL: databaseURL, host: "127.0.0.1", port: port)
         configuration.expirySweepSeconds = 0
         configuration.signingKeyFile = signingKeyFile
+        configuration.logOrigin = origin
         let store = try EventStore(
             configuration: configuration.storeConfiguration(databaseURL: databaseURL), logger: ClientTestServer.logger)
         try await store.migrate()

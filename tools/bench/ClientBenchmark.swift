@@ -66,6 +66,7 @@ struct ClientBenchmark: AsyncParsableCommand {
             return token
         }
         let ministryToken = try token("bench-ministry", "ministry")
+        let auditorToken = try token("bench-auditor", "auditor")
         let regionToken = try token("bench-kz-75", "region", "KZ-75")
         guard let port = LoopbackPort.free() else { throw BenchError("no free loopback port") }
         let serverLog = work + "/kvotad.log"
@@ -126,11 +127,49 @@ struct ClientBenchmark: AsyncParsableCommand {
             ["init", "--server", base, "--token", ministryToken, "--device", "bench-m", "--profile", "ministry"],
             "init-m")
         let pulled = try kvota(["sync", "--profile", "ministry"], "pull")
+        // One event recorded against the journal of the whole log (its state is replayed for the check).
+        let one = try kvota(
+            [
+                "employer", "bar", BIN.synthetic(999_999).description, "--profile", "ministry", "--from",
+                "\(lastYear)-01-01", "--until", "\(lastYear)-12-31", "--reason", "bench",
+            ], "record-one")
+        print(
+            String(
+                format:
+                    "  kvota employer bar (one event checked and recorded) against a journal of %d events: %.2f s, peak VmRSS %d MB",
+                imported,
+                one.seconds, one.peakMB))
         table.add("kvota sync: pull into the journal (checked, stored)", events: imported, seconds: pulled.seconds)
         table.printRatio(
             of: "kvota sync: pull into the journal (checked, stored)",
             to: "bare HTTP pull (AsyncHTTPClient, pages parsed, nothing kept)")
         print("  kvota peak VmRSS \(pulled.peakMB) MB")
+
+        // The audit: the whole log verified online (download, hashes, root, signature, replay through the
+        // rules with the invariants at every prefix), then exported and verified from the bundle.
+        print("\naudit of the whole log (\(imported) events):")
+        _ = try kvota(
+            ["init", "--server", base, "--token", auditorToken, "--device", "bench-a", "--profile", "auditor"], "init-a"
+        )
+        let online = try kvota(["audit", "verify", "--profile", "auditor"], "verify-online")
+        table.add(
+            "kvota audit verify (online: download, hash, root, signature, replay)", events: imported,
+            seconds: online.seconds)
+        table.printRatio(
+            of: "kvota audit verify (online: download, hash, root, signature, replay)",
+            to: "bare HTTP pull (AsyncHTTPClient, pages parsed, nothing kept)")
+        print(
+            "  kvota peak VmRSS \(online.peakMB) MB; \(online.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+        let bundle = work + "/bundle"
+        let export = try kvota(["audit", "export", bundle, "--profile", "auditor"], "export")
+        table.add("kvota audit export (download to a bundle)", events: imported, seconds: export.seconds)
+        let offline = try kvota(["audit", "verify", "--from-bundle", bundle, "--profile", "auditor"], "verify-bundle")
+        table.add(
+            "kvota audit verify --from-bundle (hash, root, signature, replay)", events: imported,
+            seconds: offline.seconds)
+        print(
+            "  kvota peak VmRSS \(offline.peakMB) MB; \(offline.output.trimmingCharacters(in: .whitespacesAndNewlines))"
+        )
 
         // The region: its scope pulled, then a CSV of applications imported and synced.
         _ = try kvota(
