@@ -8,7 +8,9 @@ server hands out.
 
   kvota-verify.py --vectors                      check schema/test-vectors/*.json
   kvota-verify.py --server URL --token TOKEN     pull the whole log and recompute it
-  kvota-verify.py --bundle DIR                   the same for DIR/events.jsonl (one envelope a line)
+  kvota-verify.py --bundle DIR                   an export bundle (`kvota audit export DIR`): every line
+                                                 of DIR/events.ndjson must be its event's canonical bytes;
+                                                 leaves and root recomputed and compared with DIR/checkpoint
 
 Exit status 0 only when every check agrees; 1 on a mismatch; 2 on bad usage or unreadable input.
 Signatures (Ed25519 checkpoints) are not checked here.
@@ -372,15 +374,39 @@ def check_server(url, token, limit):
 
 
 def check_bundle(directory):
+    """An export bundle: events.ndjson (each event's canonical bytes and a newline) and checkpoint (the
+    C2SP note: origin, tree size, base64 root, then the signature, which is not checked here)."""
     log = LogCheck()
-    with open(os.path.join(directory, "events.jsonl"), encoding="utf-8") as f:
+    with open(os.path.join(directory, "events.ndjson"), "rb") as f:
         for number, line in enumerate(f, 1):
-            if line.strip():
-                try:
-                    log.add(parse_json(line))
-                except (VerifyError, ValueError) as error:
-                    raise VerifyError(f"events.jsonl line {number}: {error}") from error
-    return log.report()
+            if not line.endswith(b"\n"):
+                raise VerifyError(f"events.ndjson line {number}: the export ends inside an event")
+            stored = line[:-1]
+            try:
+                envelope = parse_json(stored.decode("utf-8"))
+            except ValueError as error:
+                raise VerifyError(f"events.ndjson line {number}: {error}") from error
+            if canonical_bytes(envelope) != stored:
+                log.problems.append(f"position {number - 1}: the stored bytes are not the canonical encoding")
+            envelope["leafHash"] = leaf_hash(stored).hex()
+            try:
+                log.add(envelope)
+            except VerifyError as error:
+                raise VerifyError(f"events.ndjson line {number}: {error}") from error
+    with open(os.path.join(directory, "checkpoint"), encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    if len(lines) < 3:
+        raise VerifyError("checkpoint: not a C2SP checkpoint (origin, size, root)")
+    size, root = int(lines[1]), base64.b64decode(lines[2])
+    ok = log.report()
+    if size != log.frontier.size:
+        print(f"FAIL checkpoint size {size}, events.ndjson has {log.frontier.size}")
+        return False
+    if root != log.frontier.root():
+        print(f"FAIL checkpoint root {root.hex()}, recomputed {log.frontier.root().hex()}")
+        return False
+    print(f"checkpoint: size and root agree ({lines[0]})")
+    return ok
 
 
 def main(argv):
@@ -390,7 +416,7 @@ def main(argv):
                                                                   "..", "schema", "test-vectors"),
                       metavar="DIR", help="check the test vector files (default: schema/test-vectors)")
     mode.add_argument("--server", metavar="URL", help="pull the log from a kvotad (needs --token)")
-    mode.add_argument("--bundle", metavar="DIR", help="check DIR/events.jsonl")
+    mode.add_argument("--bundle", metavar="DIR", help="check an export bundle (kvota audit export DIR)")
     parser.add_argument("--token", help="bearer token (auditor or ministry: a region sees only part of the log)")
     parser.add_argument("--limit", type=int, default=10000, help="page size for --server (at most 10000)")
     args = parser.parse_args(argv)

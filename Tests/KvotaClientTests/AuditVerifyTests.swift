@@ -160,6 +160,8 @@ import Testing
         let fresh = FileManager.default.temporaryDirectory.appendingPathComponent("pins-\(UUID().uuidString)")
         let clean = try AuditVerification(directory: fresh).verifyBundle(bundle, key: nil)
         #expect(clean.report.isValid && clean.report.size == exported.size)
+        // The independent verifier (Python, standard library) agrees on every leaf and the root.
+        #expect(try AuditVerifyTests.python(bundle) == 0)
         // One byte of one event changed in the file.
         let events = bundle.appendingPathComponent("events.ndjson")
         var text = try String(contentsOf: events, encoding: .utf8)
@@ -168,5 +170,14 @@ import Testing
         try text.write(to: events, atomically: true, encoding: .utf8)
         let tampered = try AuditVerification(directory: fresh).verifyBundle(bundle, key: nil)
         #expect(!tampered.report.isValid)
+        #expect(try AuditVerifyTests.python(bundle) == 1)
+    }
+
+    /// `tools/kvota-verify.py --bundle DIR`'s exit status.
+    static func python(_ bundle: URL) throws -> Int32 {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("tools/kvota-verify.py").path
+        let log = NSTemporaryDirectory() + "kvota-verify-\(UUID().uuidString.prefix(6)).log"
+        return try ProcessRunner.run(["/usr/bin/env", "python3", script, "--bundle", bundle.path], log: log)
     }
 }
