@@ -13,9 +13,7 @@ import Testing
     static func history() async throws -> (ClientTestServer, Device) {
         let server = try await ClientTestServer.started()
         _ = try await SyncScenarioTests.ministry(server, allocate: 20)
-        let region = try await Device.make(
-            server, token: try await server.token(.region, SyncScenarioTests.region), device: "r")
-        _ = try await region.sync()
+        let region = try await Device.region(server, "r")
         for batch in 0..<3 { _ = try SyncScenarioTests.issue(region, permits: 3, firstWorker: batch * 10) }
         _ = try await region.sync()
         let auditor = try await Device.make(server, token: try await server.token(.auditor), device: "auditor")

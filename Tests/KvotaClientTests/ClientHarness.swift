@@ -129,6 +129,14 @@ struct Device {
             journal: try Journal(path: paths.journalFile(profile: device).path))
     }
 
+    /// A device of KZ-75 (the scenarios' region) with its own token, synced once.
+    static func region(_ server: ClientTestServer, _ device: String) async throws -> Device {
+        let made = try await make(
+            server, token: try await server.token(.region, Region(rawValue: "KZ-75")), device: device)
+        _ = try await made.sync()
+        return made
+    }
+
     func view() throws -> LocalView {
         try LocalView(journal: journal, principal: profile.principal, deviceId: profile.deviceId)
     }

@@ -14,9 +14,7 @@ import Testing
     @Test func badRowsAreListedByLineAndNothingIsRecorded() async throws {
         let server = try await ClientTestServer.started()
         _ = try await SyncScenarioTests.ministry(server, allocate: 10)
-        let device = try await Device.make(
-            server, token: try await server.token(.region, SyncScenarioTests.region), device: "d")
-        _ = try await device.sync()
+        let device = try await Device.region(server, "d")
         let csv = [
             ImportTests.header, ImportTests.row(), ImportTests.row(bin: "123456789012"), ImportTests.row(),
             ImportTests.row(workers: "many"), ImportTests.row(),
@@ -38,9 +36,7 @@ import Testing
     @Test func permitsFromDocumentsAreStoredAsPseudonymsOnly() async throws {
         let server = try await ClientTestServer.started()
         _ = try await SyncScenarioTests.ministry(server, allocate: 10)
-        let device = try await Device.make(
-            server, token: try await server.token(.region, SyncScenarioTests.region), device: "d")
-        _ = try await device.sync()
+        let device = try await Device.region(server, "d")
         let application = UUID()
         try device.record { d in [d.fileApplication(Scenario.application(workers: 3), id: application)] }
         try device.record { d in [try d.decideApplication(application.lowercased, type: "ApplicationApproved")] }

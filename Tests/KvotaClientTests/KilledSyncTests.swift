@@ -21,9 +21,7 @@ import Testing
     @Test func killedMidPushAndRunAgainEveryEventLandsExactlyOnce() async throws {
         let server = try await ClientTestServer.started()
         _ = try await SyncScenarioTests.ministry(server, allocate: 10)
-        let device = try await Device.make(
-            server, token: try await server.token(.region, SyncScenarioTests.region), device: "d")
-        _ = try await device.sync()
+        let device = try await Device.region(server, "d")
         let count = 3_000
         var view = try device.view()
         let events = (0..<count).map { _ in Drafts(view: view).fileApplication(Scenario.application()) }

@@ -37,12 +37,8 @@ import Testing
     @Test func twoOfflineDevicesOversubscribeAndAnApprovedReallocationReleasesTheHeldPermit() async throws {
         let server = try await ClientTestServer.started()
         let ministry = try await SyncScenarioTests.ministry(server, allocate: 3)
-        let a = try await Device.make(
-            server, token: try await server.token(.region, SyncScenarioTests.region), device: "a")
-        let b = try await Device.make(
-            server, token: try await server.token(.region, SyncScenarioTests.region), device: "b")
-        _ = try await a.sync()
-        _ = try await b.sync()
+        let a = try await Device.region(server, "a")
+        let b = try await Device.region(server, "b")
 
         // Offline, each device sees 3 units free and issues 2 permits.
         _ = try SyncScenarioTests.issue(a, permits: 2, firstWorker: 1)
@@ -100,12 +96,8 @@ import Testing
     @Test func aConflictThatNoLongerHoldsStaysForTheClerkWithItsDependents() async throws {
         let server = try await ClientTestServer.started()
         let ministry = try await SyncScenarioTests.ministry(server, allocate: 1)
-        let device = try await Device.make(
-            server, token: try await server.token(.region, SyncScenarioTests.region), device: "d")
-        let other = try await Device.make(
-            server, token: try await server.token(.region, SyncScenarioTests.region), device: "o")
-        _ = try await device.sync()
-        _ = try await other.sync()
+        let device = try await Device.region(server, "d")
+        let other = try await Device.region(server, "o")
         _ = try SyncScenarioTests.issue(other, permits: 1, firstWorker: 1)
         let permits = try SyncScenarioTests.issue(device, permits: 1, firstWorker: 2)
         // A later event of the held permit's stream: blocked behind it, dropped with it.
@@ -128,9 +120,7 @@ import Testing
     @Test func aSyncRidesOutTheServerBeingDownAndLosesNothing() async throws {
         let server = try await ClientTestServer.started()
         _ = try await SyncScenarioTests.ministry(server, allocate: 50)
-        let device = try await Device.make(
-            server, token: try await server.token(.region, SyncScenarioTests.region), device: "d")
-        _ = try await device.sync()
+        let device = try await Device.region(server, "d")
         let permits = try SyncScenarioTests.issue(device, permits: 5, firstWorker: 1)
         await server.stop()
         // The sync starts while the server is down; it comes back on the same port and database.
