@@ -40,12 +40,28 @@ struct EventChunk: Sendable {
 /// (or the rules' refusal of its stream, type and data).
 struct CheckedEvent: Sendable {
     var eventId: UUID
-    var stream: String
+    var stream: StreamKey
     var version: Int64
     var type: String
     var meta: EventMetadata
     var leafHash: TreeHash
     var domain: Result<DomainEvent, Rejection>
+}
+
+/// A stream name with its hash computed beforehand (by the checkers, on every core), so that the
+/// in-order replay's lookup of the stream's last version does not hash the name again.
+struct StreamKey: Hashable, Sendable, CustomStringConvertible {
+    let name: String
+    private let hash: Int
+
+    init(_ name: String) {
+        self.name = name
+        hash = name.hashValue
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    static func == (lhs: StreamKey, rhs: StreamKey) -> Bool { lhs.hash == rhs.hash && lhs.name == rhs.name }
+    var description: String { name }
 }
 
 extension LogVerifier {
@@ -102,7 +118,7 @@ extension LogVerifier {
         }
         return .success(
             CheckedEvent(
-                eventId: event.eventId, stream: event.stream, version: event.version, type: event.type,
+                eventId: event.eventId, stream: StreamKey(event.stream), version: event.version, type: event.type,
                 meta: event.meta, leafHash: leafHash, domain: domain))
     }
 

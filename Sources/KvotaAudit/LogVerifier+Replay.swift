@@ -109,12 +109,12 @@ extension LogVerifier {
         let meta = event.meta
         switch meta.role {
         case "region":
-            guard let region = meta.region, Region(rawValue: region) != nil else {
+            guard let region = meta.region, Region(code: region) != nil else {
                 return
                     "meta.region \(meta.region ?? "null") of a region token's event is not one of the 20 region codes"
             }
         case "ministry":
-            if let region = meta.region, Region(rawValue: region) == nil {
+            if let region = meta.region, Region(code: region) == nil {
                 return "meta.region \(region) is not one of the 20 region codes"
             }
         case "system":
@@ -124,7 +124,7 @@ extension LogVerifier {
             guard meta.actor == "kvotad", meta.region == nil, meta.deviceId == nil, meta.causationId == nil else {
                 return "the server's events have actor kvotad and no region, deviceId or causationId"
             }
-            let derived = DerivedEventID.once(stream: event.stream, type: event.type)
+            let derived = DerivedEventID.once(stream: event.stream.name, type: event.type)
             guard event.eventId == derived else {
                 return "the server's PermitExpired on \(event.stream) has the derived eventId \(derived.lowercased), "
                     + "not \(event.eventId.lowercased)"

@@ -45,7 +45,7 @@ public struct LogVerifier: Sendable {
     /// Every eventId so far.
     var eventIds: Set<UUID> = []
     /// The last version of each stream.
-    var streamVersions: [String: Int64] = [:]
+    var streamVersions: [StreamKey: Int64] = [:]
     var lastRecordedAt: Timestamp?
     /// Bytes of the export after its last newline so far (see ``append(export:)``).
     var partialLine: [UInt8] = []

@@ -60,8 +60,9 @@ enum CanonicalEventDecoder {
         /// A quoted canonical UUID.
         mutating func uuid() -> UUID? {
             guard index + 38 <= bytes.count, bytes[index] == 0x22, bytes[index + 37] == 0x22 else { return nil }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<(index + 37)]), as: UTF8.self)
-            guard let id = UUID(text: text) else { return nil }
+            guard let id = UUID(utf8: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<(index + 37)])) else {
+                return nil
+            }
             index += 38
             return id
         }

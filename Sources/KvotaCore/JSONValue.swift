@@ -98,8 +98,8 @@ public struct JSONObject: Sendable, Hashable {
 
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in members where JSONObject.sameKey(member.key, key) { return member.value }
-            return nil
+            guard let index = index(of: key) else { return nil }
+            return members[index].value
         }
         set {
             if let index = members.firstIndex(where: { JSONObject.sameKey($0.key, key) }) {
@@ -109,6 +109,15 @@ public struct JSONObject: Sendable, Hashable {
                 members.insert(Member(key, newValue), at: index)
             }
         }
+    }
+
+    /// The index of the member `key` in ``members``, or nil.
+    func index(of key: String) -> Int? {
+        let count = key.utf8.count
+        for index in members.indices where members[index].key.utf8.count == count {
+            if JSONObject.sameKey(members[index].key, key) { return index }
+        }
+        return nil
     }
 
     /// Canonical key order of RFC 8785: lexicographic by UTF-16 code units.

@@ -35,10 +35,21 @@ extension UUID {
 
     /// Parses `8-4-4-4-12` hex (either case) without Foundation's general parser.
     public init?(text: some StringProtocol) {
+        if let id = text.utf8.withContiguousStorageIfAvailable({ UUID(utf8: $0) }) {
+            guard let id else { return nil }
+            self = id
+            return
+        }
+        guard let id = UUID(utf8: text.utf8) else { return nil }
+        self = id
+    }
+
+    /// Parses `8-4-4-4-12` hex (either case) from UTF-8 code units.
+    init?(utf8 units: some Sequence<UInt8>) {
         var bytes: (UInt64, UInt64) = (0, 0)
         var nibbles = 0
         var position = 0
-        for unit in text.utf8 {
+        for unit in units {
             defer { position += 1 }
             if position == 8 || position == 13 || position == 18 || position == 23 {
                 guard unit == UInt8(ascii: "-") else { return nil }

@@ -4,10 +4,27 @@ public struct BIN: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let digits: String
 
     public init?(_ text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 12, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        let values = bytes.map { Int($0 - 0x30) }
-        guard let check = BIN.checkDigit(values.prefix(11)), check == values[11] else { return nil }
+        guard text.utf8.count == 12 else { return nil }
+        // The two weighted sums of `checkDigit` in one pass, without an array.
+        var sum = 0
+        var second = 0
+        var last = 0
+        for (index, byte) in text.utf8.enumerated() {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            let digit = Int(byte - 0x30)
+            if index == 11 {
+                last = digit
+            } else {
+                sum += digit * (index + 1)
+                second += digit * ((index + 2) % 11 + 1)
+            }
+        }
+        var check = sum % 11
+        if check == 10 {
+            check = second % 11
+            if check == 10 { return nil }
+        }
+        guard check == last else { return nil }
         digits = text
     }
 

@@ -1,14 +1,38 @@
 /// An ISO 3166-1 alpha-2 country code (officially assigned codes only).
 public struct CountryCode: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let code: String
+    /// The two ASCII letters, the first in the high byte (so that the integers sort as the codes do).
+    private let letters: UInt16
 
     public init?(_ text: String) {
-        guard text.utf8.count == 2, CountryCode.assigned.contains(text) else { return nil }
-        code = text
+        guard text.utf8.count == 2, let index = CountryCode.index(text), CountryCode.isAssigned[index] else {
+            return nil
+        }
+        letters = UInt16(index / 26 + 65) << 8 | UInt16(index % 26 + 65)
+    }
+
+    public var code: String {
+        String(decoding: [UInt8(truncatingIfNeeded: letters >> 8), UInt8(truncatingIfNeeded: letters)], as: UTF8.self)
     }
 
     public var description: String { code }
-    public static func < (lhs: CountryCode, rhs: CountryCode) -> Bool { lhs.code < rhs.code }
+    public static func < (lhs: CountryCode, rhs: CountryCode) -> Bool { lhs.letters < rhs.letters }
+
+    /// `AA` = 0 ... `ZZ` = 675 for two uppercase ASCII letters, else nil.
+    private static func index(_ text: String) -> Int? {
+        var index = 0
+        for byte in text.utf8 {
+            guard byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") else { return nil }
+            index = index * 26 + Int(byte - UInt8(ascii: "A"))
+        }
+        return index
+    }
+
+    /// ``assigned`` by ``index(_:)``: a table instead of hashing the code.
+    private static let isAssigned: [Bool] = {
+        var table = [Bool](repeating: false, count: 26 * 26)
+        for code in assigned { table[index(code)!] = true }
+        return table
+    }()
 
     static let assigned: Set<String> = Set(
         """
@@ -24,28 +48,69 @@ public struct CountryCode: Sendable, Hashable, Comparable, CustomStringConvertib
 
 /// An OKED section: the letter of the economic activity (F construction, A agriculture, B mining, ...).
 public struct OKEDSection: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let letter: String
+    /// The ASCII letter.
+    private let byte: UInt8
 
     public init?(_ text: String) {
         guard text.utf8.count == 1, let byte = text.utf8.first, byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "U")
         else { return nil }
-        letter = text
+        self.byte = byte
     }
 
+    public var letter: String { String(UnicodeScalar(byte)) }
     public var description: String { letter }
-    public static func < (lhs: OKEDSection, rhs: OKEDSection) -> Bool { lhs.letter < rhs.letter }
+    public static func < (lhs: OKEDSection, rhs: OKEDSection) -> Bool { lhs.byte < rhs.byte }
 }
 
 /// A worker's keyed pseudonym: lowercase hex HMAC-SHA256 (64 characters), never raw identity.
 public struct WorkerRef: Sendable, Hashable, CustomStringConvertible {
-    public let hex: String
+    /// The 32 bytes, as four big-endian words: hashed and compared as integers, not as 64 characters.
+    private let words: (UInt64, UInt64, UInt64, UInt64)
 
     public init?(_ text: String) {
-        guard text.utf8.count == 64,
-            text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f")) })
-        else { return nil }
-        hex = text
+        guard text.utf8.count == 64 else { return nil }
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for (index, unit) in text.utf8.enumerated() {
+            let nibble: UInt8
+            switch unit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = unit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = unit - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            switch index / 16 {
+            case 0: words.0 = words.0 << 4 | UInt64(nibble)
+            case 1: words.1 = words.1 << 4 | UInt64(nibble)
+            case 2: words.2 = words.2 << 4 | UInt64(nibble)
+            default: words.3 = words.3 << 4 | UInt64(nibble)
+            }
+        }
+        self.words = words
+    }
+
+    /// The 64 lowercase hex digits.
+    public var hex: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for word in [words.0, words.1, words.2, words.3] {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let nibble = UInt8(truncatingIfNeeded: word >> UInt64(shift)) & 0x0F
+                out.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public var description: String { hex }
+
+    public static func == (lhs: WorkerRef, rhs: WorkerRef) -> Bool {
+        lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2
+            && lhs.words.3 == rhs.words.3
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(words.3)
+    }
 }

@@ -3,70 +3,70 @@ extension DomainEvent {
     /// (`unknown-type`), a type in the wrong kind of stream, a bad field or an unknown field
     /// (`invalid-field`, naming it).
     public init(stream: String, type: String, data: JSONObject) throws(Rejection) {
-        guard DomainEvent.allTypes.contains(type) else {
+        guard let kind = EventType(type) else {
             throw Rejection(code: "unknown-type", message: "type \(type) is not an event type of Kvota", field: "type")
         }
         let ref = try StreamRef(stream)
         var fields = FieldReader(data)
         func misplaced() -> Rejection {
-            let category = DomainEvent.typesByCategory.first { $0.value.contains(type) }!.key
-            return Rejection(
-                code: "invalid-field", message: "stream: \(type) belongs in a \(category)- stream", field: "stream")
+            Rejection(
+                code: "invalid-field", message: "stream: \(type) belongs in a \(kind.category)- stream",
+                field: "stream")
         }
-        switch (ref, type) {
-        case (.quota(let key), "CeilingSet"):
+        switch (ref, kind) {
+        case (.quota(let key), .ceilingSet):
             let units = try fields.integer("units", in: 0...100_000_000)
             let percent = try fields.optionalNumber("percent", in: 0...100)
             let laborForce = try fields.optionalInteger("laborForce", in: 1...1_000_000_000)
             let basis = try fields.string("basis")
             self = .ceilingSet(key, CeilingSet(units: units, percent: percent, laborForce: laborForce, basis: basis))
-        case (.quota(let key), "AllocationSet"):
+        case (.quota(let key), .allocationSet):
             self = .allocationSet(
                 key, AllocationSet(region: try fields.region(), units: try fields.integer("units", in: 0...100_000_000))
             )
-        case (.quota(let key), "ReallocationRequested"):
+        case (.quota(let key), .reallocationRequested):
             let request = ReallocationRequested(
                 requestId: try fields.string("requestId", maxLength: 100), region: try fields.region(),
                 units: try fields.integer("units", in: 1...100_000_000),
                 fromRegion: try fields.optionalParsed("fromRegion", "must be one of the 20 region codes") {
-                    Region(rawValue: $0)
+                    Region(code: $0)
                 },
                 justification: try fields.string("justification", maxLength: 2000))
             try fields.require(request.fromRegion != request.region, "fromRegion", "must differ from region")
             self = .reallocationRequested(key, request)
-        case (.quota(let key), "ReallocationApproved"):
+        case (.quota(let key), .reallocationApproved):
             self = .reallocationApproved(
                 key,
                 ReallocationApproved(
                     requestId: try fields.string("requestId", maxLength: 100),
                     units: try fields.optionalInteger("units", in: 1...100_000_000)))
-        case (.quota(let key), "ReallocationRejected"):
+        case (.quota(let key), .reallocationRejected):
             self = .reallocationRejected(
                 key, requestId: try fields.string("requestId", maxLength: 100),
                 reason: try fields.string("reason", maxLength: 2000))
-        case (.application(let id), "ApplicationFiled"):
+        case (.application(let id), .applicationFiled):
             self = .applicationFiled(id, try DomainEvent.applicationFiled(&fields))
-        case (.application(let id), "ApplicationApproved"):
+        case (.application(let id), .applicationApproved):
             self = .applicationApproved(id)
-        case (.application(let id), "ApplicationRejected"):
+        case (.application(let id), .applicationRejected):
             self = .applicationRejected(id, reason: try fields.string("reason", maxLength: 2000))
-        case (.application(let id), "ApplicationWithdrawn"):
+        case (.application(let id), .applicationWithdrawn):
             self = .applicationWithdrawn(id)
-        case (.permit(let id), "PermitIssued"):
+        case (.permit(let id), .permitIssued):
             self = .permitIssued(id, try DomainEvent.permitIssued(&fields))
-        case (.permit(let id), "PermitExtended"):
+        case (.permit(let id), .permitExtended):
             self = .permitExtended(id, validUntil: try fields.date("validUntil"))
-        case (.permit(let id), "PermitRevoked"):
+        case (.permit(let id), .permitRevoked):
             self = .permitRevoked(id, reason: try fields.string("reason", maxLength: 2000))
-        case (.permit(let id), "PermitExpired"):
+        case (.permit(let id), .permitExpired):
             self = .permitExpired(id)
-        case (.employer(let bin), "EmployerBarred"):
+        case (.employer(let bin), .employerBarred):
             let bar = EmployerBarred(
                 from: try fields.date("from"), until: try fields.date("until"),
                 reason: try fields.string("reason", maxLength: 2000))
             try fields.require(bar.from < bar.until, "until", "must be after from")
             self = .employerBarred(bin, bar)
-        case (.employer(let bin), "EmployerBarLifted"):
+        case (.employer(let bin), .employerBarLifted):
             self = .employerBarLifted(bin, reason: try fields.string("reason", maxLength: 2000))
         default:
             throw misplaced()

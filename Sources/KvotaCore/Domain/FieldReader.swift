@@ -6,7 +6,9 @@ struct FieldReader {
     let data: JSONObject
     /// How many of the members were read; when fewer than there are, one is unknown.
     private var found = 0
-    private var read: [String] = []
+    /// The members read, by index (the first 64; a rule reads far fewer keys, so an unread member
+    /// is always among them).
+    private var read: UInt64 = 0
 
     init(_ data: JSONObject) { self.data = data }
 
@@ -15,8 +17,9 @@ struct FieldReader {
     }
 
     private mutating func value(_ key: String) -> JSONValue? {
-        read.append(key)
-        guard let value = data[key] else { return nil }
+        guard let index = data.index(of: key) else { return nil }
+        let value = data.members[index].value
+        if index < 64 { read |= 1 << UInt64(index) }
         found += 1
         if value.isNull { return Optional.none }  // (a bare `nil` here would read as JSONValue.null)
         return value
@@ -74,7 +77,7 @@ struct FieldReader {
     }
 
     mutating func region(_ key: String = "region") throws(Rejection) -> Region {
-        try parsed(key, "must be one of the 20 region codes (KZ-10 ... KZ-79)") { Region(rawValue: $0) }
+        try parsed(key, "must be one of the 20 region codes (KZ-10 ... KZ-79)") { Region(code: $0) }
     }
 
     mutating func date(_ key: String) throws(Rejection) -> CalendarDate {
@@ -88,8 +91,8 @@ struct FieldReader {
     /// Refuses members that no rule read.
     func finish() throws(Rejection) {
         guard found < data.count else { return }
-        if let unknown = data.keys.first(where: { key in !read.contains { JSONObject.sameKey($0, key) } }) {
-            throw fail(unknown, "is not a field of this event type")
+        if let unknown = data.members.indices.first(where: { $0 >= 64 || read & (1 << UInt64($0)) == 0 }) {
+            throw fail(data.members[unknown].key, "is not a field of this event type")
         }
     }
 

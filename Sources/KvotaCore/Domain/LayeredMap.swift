@@ -2,20 +2,33 @@
 /// takes every change. Copying the map and changing the copy costs the changes, not the base, so a
 /// writer can plan a transaction on a copy and keep or drop it whole. ``flatten()`` folds the
 /// overlay into the base.
+///
+/// A map that is the only holder of its base (the usual case: a fold, a replay) writes to the base
+/// directly, so a lookup or a change hashes its key once.
 public struct LayeredMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private var base: [Key: Value] = [:]
+    private var base = Base()
     private var overlay: [Key: Value?] = [:]
     /// Overlay size at which a change folds it into the base by itself.
     private static var autoFlatten: Int { 200_000 }
+
+    /// The shared base. Changed only through a holder that is its only one (`isKnownUniquelyReferenced`),
+    /// as copy-on-write storage is.
+    private final class Base: @unchecked Sendable {
+        var entries: [Key: Value] = [:]
+    }
 
     public init() {}
 
     public subscript(key: Key) -> Value? {
         get {
-            if let changed = overlay[key] { return changed }
-            return base[key]
+            if !overlay.isEmpty, let changed = overlay[key] { return changed }
+            return base.entries[key]
         }
         set {
+            if overlay.isEmpty, isKnownUniquelyReferenced(&base) {
+                base.entries[key] = newValue
+                return
+            }
             overlay[key] = .some(newValue)
             if overlay.count >= LayeredMap.autoFlatten { flatten() }
         }
@@ -24,8 +37,13 @@ public struct LayeredMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Folds the overlay into the base. Cheap when this map is the base's only holder.
     public mutating func flatten() {
         if overlay.isEmpty { return }
+        if !isKnownUniquelyReferenced(&base) {
+            let copy = Base()
+            copy.entries = base.entries
+            base = copy
+        }
         for (key, value) in overlay {
-            if let value { base[key] = value } else { base.removeValue(forKey: key) }
+            if let value { base.entries[key] = value } else { base.entries.removeValue(forKey: key) }
         }
         overlay = [:]
     }
@@ -33,8 +51,8 @@ public struct LayeredMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Every entry, overlay applied (order unspecified).
     public var entries: [(key: Key, value: Value)] {
         var result: [(key: Key, value: Value)] = []
-        result.reserveCapacity(base.count + overlay.count)
-        for (key, value) in base where overlay[key] == nil { result.append((key, value)) }
+        result.reserveCapacity(base.entries.count + overlay.count)
+        for (key, value) in base.entries where overlay[key] == nil { result.append((key, value)) }
         for (key, value) in overlay { if let value { result.append((key, value)) } }
         return result
     }

@@ -80,7 +80,7 @@ public struct DecisionContext: Sendable, Hashable {
     /// From an event's metadata (`recordedAt` must be set).
     public init(meta: EventMetadata, recordedAt: Timestamp) {
         self.init(
-            role: meta.role, region: meta.region.flatMap(Region.init(rawValue:)), recordedAt: recordedAt,
+            role: meta.role, region: meta.region.flatMap { Region(code: $0) }, recordedAt: recordedAt,
             occurredAt: meta.occurredAt)
     }
 

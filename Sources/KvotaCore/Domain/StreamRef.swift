@@ -28,6 +28,10 @@ public enum StreamRef: Sendable, Hashable {
     case employer(BIN)
 
     public init(_ stream: String) throws(Rejection) {
+        if let ref = StreamRef.entity(stream) {
+            self = ref
+            return
+        }
         func fail(_ rule: String) -> Rejection {
             Rejection(code: "invalid-field", message: "stream \(rule)", field: "stream")
         }
@@ -63,9 +67,39 @@ public enum StreamRef: Sendable, Hashable {
         }
     }
 
+    /// The common, well-formed `application-<uuid>`, `permit-<uuid>` and `employer-<bin>` streams read
+    /// straight from their bytes; nil for anything else, which the general reader then reads (and
+    /// refuses with its reason).
+    static func entity(_ stream: String) -> StreamRef? {
+        let utf8 = stream.utf8
+        func hasPrefix(_ prefix: StaticString) -> Bool {
+            let count = prefix.utf8CodeUnitCount
+            var index = utf8.startIndex
+            for offset in 0..<count {
+                guard index != utf8.endIndex, utf8[index] == prefix.utf8Start[offset] else { return false }
+                index = utf8.index(after: index)
+            }
+            return true
+        }
+        func uuid(after count: Int) -> UUID? {
+            let text = stream.utf8.dropFirst(count)
+            guard let id = UUID(text: Substring(text)), StreamRef.isLowercase(text) else { return nil }
+            return id
+        }
+        switch utf8.count {
+        case 48 where hasPrefix("application-"): return uuid(after: 12).map(StreamRef.application)
+        case 43 where hasPrefix("permit-"): return uuid(after: 7).map(StreamRef.permit)
+        case 21 where hasPrefix("employer-"):
+            return BIN(String(Substring(stream.utf8.dropFirst(9)))).map(StreamRef.employer)
+        default: return nil
+        }
+    }
+
     /// A parsed UUID's text is canonical when it has no uppercase hex digit.
-    static func isLowercase(_ text: String) -> Bool {
-        !text.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }
+    static func isLowercase(_ text: String) -> Bool { isLowercase(text.utf8[...]) }
+
+    static func isLowercase(_ text: Substring.UTF8View) -> Bool {
+        !text.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }
     }
 
     public var name: String {
