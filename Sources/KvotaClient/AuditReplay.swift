@@ -8,22 +8,12 @@ public enum AuditReplay {
     public static func projections(_ journal: Journal, asOf: Timestamp?) throws(ClientError) -> (
         projections: [QuotaKey: QuotaProjection], position: Int64, events: Int
     ) {
-        var state = QuotaState()
-        var position: Int64 = -1
-        var count = 0
-        try journal.forEachPulled { at, bytes in
-            let event = try RecordedEvent(canonicalBytes: bytes.bindMemory(to: UInt8.self))
-            if let asOf, event.recordedAt > asOf { return false }
-            if let domain = try? DomainEvent(stream: event.stream, type: event.type, data: event.data) {
-                state.evolve(domain, position: at)
-            }
-            position = at
-            count += 1
-            return true
-        }
+        let pulled = try LocalView.pulledState(journal, asOf: asOf)
         var projections: [QuotaKey: QuotaProjection] = [:]
-        for (key, book) in state.books { projections[key] = QuotaProjection(key: key, book: book, position: position) }
-        return (projections, position, count)
+        for (key, book) in pulled.state.books {
+            projections[key] = QuotaProjection(key: key, book: book, position: pulled.position)
+        }
+        return (projections, pulled.position, pulled.events)
     }
 
     /// One difference between the local replay and the server.

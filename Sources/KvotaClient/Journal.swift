@@ -123,7 +123,7 @@ public final class Journal: Sendable {
                             (SELECT event_id FROM events WHERE position >= ?)
                         """, arguments: [first])
             }
-            try Journal.setSetting(db, "cursor", String(max(page.next, (try? Int64(Journal.cursor(db))) ?? -1)))
+            try Journal.setSetting(db, "cursor", String(max(page.next, try Journal.cursor(db))))
             try Journal.setSetting(db, "serverHead", String(page.head))
         }
     }
@@ -137,15 +137,11 @@ public final class Journal: Sendable {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0 }
     }
 
-    /// Calls `body` with every pulled event's canonical bytes in position order (up to `through`), until
-    /// it returns false.
-    public func forEachPulled(
-        through: Int64 = .max, _ body: (Int64, UnsafeRawBufferPointer) throws -> Bool
-    ) throws(ClientError) {
+    /// Calls `body` with every pulled event's canonical bytes in position order, until it returns false.
+    public func forEachPulled(_ body: (Int64, UnsafeRawBufferPointer) throws -> Bool) throws(ClientError) {
         try read { db in
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT position, body FROM events WHERE position <= ? ORDER BY position", arguments: [through]
-            )
+                db, sql: "SELECT position, body FROM events ORDER BY position")
             while let row = try rows.next() {
                 let position: Int64 = row[0]
                 let more = try row.withUnsafeData(atIndex: 1) { data in

@@ -17,26 +17,35 @@ public struct LocalView {
     public let principal: Principal
     public let deviceId: String
 
-    /// The pulled log alone (for replays and audits).
-    public static func pulledState(_ journal: Journal, through: Int64 = .max) throws(ClientError) -> (
-        state: QuotaState, streams: [String: LogSnapshot.StreamHead], last: Timestamp?
-    ) {
-        var state = QuotaState()
-        var streams: [String: LogSnapshot.StreamHead] = [:]
-        var last: Timestamp?
-        try journal.forEachPulled(through: through) { position, bytes in
+    /// The pulled log replayed through `evolve`, up to the last event recorded at or before `asOf`.
+    public struct Pulled {
+        public var state = QuotaState()
+        public var streams: [String: LogSnapshot.StreamHead] = [:]
+        /// The last replayed event's position and recordedAt.
+        public var position: Int64 = -1
+        public var last: Timestamp?
+        public var events = 0
+    }
+
+    /// The pulled log alone (for views, replays and audits).
+    public static func pulledState(_ journal: Journal, asOf: Timestamp? = nil) throws(ClientError) -> Pulled {
+        var pulled = Pulled()
+        try journal.forEachPulled { position, bytes in
             let event = try RecordedEvent(canonicalBytes: bytes.bindMemory(to: UInt8.self))
+            if let asOf, event.recordedAt > asOf { return false }
             let region =
-                streams[event.stream]?.region
+                pulled.streams[event.stream]?.region
                 ?? StreamName.scopeRegion(stream: event.stream, firstEventData: .object(event.data))
-            streams[event.stream] = LogSnapshot.StreamHead(version: event.version, region: region)
-            last = event.meta.recordedAt
+            pulled.streams[event.stream] = LogSnapshot.StreamHead(version: event.version, region: region)
             if let domain = try? DomainEvent(stream: event.stream, type: event.type, data: event.data) {
-                state.evolve(domain, position: position)
+                pulled.state.evolve(domain, position: position)
             }
+            pulled.position = position
+            pulled.last = event.meta.recordedAt
+            pulled.events += 1
             return true
         }
-        return (state, streams, last)
+        return pulled
     }
 
     /// Builds the view: the pulled log, then the recorded events in `pending` or `sent` state, in order.

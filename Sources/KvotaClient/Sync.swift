@@ -99,10 +99,12 @@ public struct Syncer: Sendable {
         // Events that are not applied: their stream's later events and their dependents are held back.
         var unapplied: [UUID: UUID] = [:]  // id -> root cause
         var unappliedStreams: [String: UUID] = [:]
-        for event in try journal.recorded([.conflict, .rejected, .held]) {
+        /// An event that did not apply: what names it as cause, and its stream's later events, wait.
+        func holdBack(_ event: PendingEvent) {
             unapplied[event.eventId] = event.eventId
             if unappliedStreams[event.stream] == nil { unappliedStreams[event.stream] = event.eventId }
         }
+        for event in try journal.recorded([.conflict, .rejected, .held]) { holdBack(event) }
         let total = (try journal.counts())[.pending] ?? 0
         var done = 0
         var after: Int64 = 0
@@ -141,8 +143,7 @@ public struct Syncer: Sendable {
                     case .conflict(let conflict)
                     where conflict.code == "quota-exhausted" && held.contains(event.eventId):
                         changes.append((event.eventId, .held, PendingEvent.Outcome(result.status), position: nil))
-                        unapplied[event.eventId] = event.eventId
-                        if unappliedStreams[event.stream] == nil { unappliedStreams[event.stream] = event.eventId }
+                        holdBack(event)
                     default:
                         let outcome = PendingEvent.Outcome(result.status)
                         switch result.status {
@@ -151,8 +152,7 @@ public struct Syncer: Sendable {
                         default: report.conflicts += 1
                         }
                         changes.append((event.eventId, outcome?.state ?? .conflict, outcome, position: nil))
-                        unapplied[event.eventId] = event.eventId
-                        if unappliedStreams[event.stream] == nil { unappliedStreams[event.stream] = event.eventId }
+                        holdBack(event)
                     }
                 }
             }

@@ -7,26 +7,7 @@ import KvotaCore
 func record(_ options: ProfileOptions, _ make: (Drafts) throws(ClientError) -> [PendingEvent]) throws {
     let (profile, journal) = try options.open()
     let events = try kvotaRun { () throws(ClientError) in
-        var view = try LocalView(journal: journal, principal: profile.principal, deviceId: profile.deviceId)
-        let events = Drafts.chain(try make(Drafts(view: view)))
-        for (event, status) in zip(events, view.check(events)) {
-            switch status {
-            case .rejected(let rejection):
-                let field = rejection.field.map { flagNames[$0] ?? $0 }
-                throw ClientError(
-                    .invalidInput, "\(event.type) not recorded: \(rejection.message) (\(rejection.code))", field: field)
-            case .conflict(let conflict):
-                throw ClientError(
-                    .refused,
-                    "\(event.type) not recorded: \(conflict.message) (\(conflict.code), against the last sync)")
-            case .blocked(let cause):
-                throw ClientError(.refused, "\(event.type) not recorded: it waits for \(cause.lowercased), not applied")
-            case .accepted, .duplicate:
-                continue
-            }
-        }
-        try journal.record(events)
-        return events
+        try Recorder.record(journal: journal, profile: profile, fieldName: { flagNames[$0] ?? $0 }, make)
     }
     for event in events {
         print("recorded \(event.type) \(event.eventId.lowercased) on \(event.stream) (pending: `kvota sync` sends it)")

@@ -144,13 +144,11 @@ struct Device {
     /// Checks and records drafts, as the recording commands do; throws the refusal.
     @discardableResult
     func record(_ make: (Drafts) throws -> [PendingEvent]) throws -> [PendingEvent] {
-        var view = try view()
-        let events = Drafts.chain(try make(Drafts(view: view)))
-        for (event, status) in zip(events, view.check(events)) {
-            if let refusal = status.refusal { throw HarnessError("\(event.type): \(refusal)") }
+        try Recorder.record(journal: journal, profile: profile) { drafts throws(ClientError) in
+            do { return try make(drafts) } catch let error as ClientError { throw error } catch {
+                throw ClientError(.invalidInput, "\(error)")
+            }
         }
-        try journal.record(events)
-        return events
     }
 
     func sync(attempts: Int = 8, batch: Int = 1_000) async throws -> SyncReport {
