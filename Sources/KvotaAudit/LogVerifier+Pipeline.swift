@@ -22,7 +22,10 @@ final class CheckPipeline: Sendable {
         ranges = stride(from: 0, to: chunk.count, by: batchSize).map { $0..<min($0 + batchSize, chunk.count) }
         results = Mutex([Batch?](repeating: nil, count: ranges.count))
         ready = ranges.map { _ in DispatchSemaphore(value: 0) }
-        window = DispatchSemaphore(value: 4 * checkers)
+        // Made at 0 and raised: libdispatch traps when a semaphore is freed below the value it was
+        // made with, which this one is whenever the replay stops at a failure before taking every batch.
+        window = DispatchSemaphore(value: 0)
+        for _ in 0..<(4 * checkers) { window.signal() }
         self.checkers = checkers
         for _ in 0..<checkers {
             DispatchQueue.global().async(group: group) { [self] in

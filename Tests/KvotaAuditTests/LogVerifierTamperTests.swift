@@ -210,6 +210,19 @@ struct LogVerifierTamperTests {
         #expect(cut.position == 12)
     }
 
+    @Test("a failure in the first batch while the checkers run batches ahead stops cleanly, every time")
+    func failureWithCheckersAhead() {
+        // The replay stops after one batch while the checkers have taken up to 4 per core: the
+        // pipeline must wind down and be freed without trapping (libdispatch refuses to free a
+        // semaphore below its starting value), whatever the timing.
+        let events = LogVerifierTamperTests.bytes.rewriting(0) { $0.meta.role = "auditor" }
+        for _ in 0..<200 {
+            let report = LogVerifierTests.verify(events, batchSize: 1)
+            #expect(report.failure?.position == 0)
+            #expect(report.size == 0)
+        }
+    }
+
     @Test("split across cores, the first failure is still the first: later parts' failures do not win")
     func firstFailureAcrossParts() throws {
         var events = LogVerifierTamperTests.bytes

@@ -64,5 +64,55 @@ struct DecideBenchmark: ParsableCommand {
             String(
                 format: "decided %d events in %.3f s = %.0f events/s", history.count, seconds,
                 Double(history.count) / seconds))
+
+        // The same work in its parts: the typed read alone, then decide and evolve on typed events.
+        let parsing = ContinuousClock.now
+        var typed: [(DomainEvent, DecisionContext)] = []
+        typed.reserveCapacity(history.count)
+        for item in history {
+            let event = item.stamped
+            let domain = try DomainEvent(stream: event.stream, type: event.type, data: event.data)
+            typed.append((domain, DecisionContext(meta: event.meta, recordedAt: event.meta.recordedAt!)))
+        }
+        let parseSeconds = parsing.seconds
+        var state = QuotaState()
+        let deciding = ContinuousClock.now
+        for (position, (domain, context)) in typed.enumerated() {
+            if let refusal = state.decide(domain, context: context) {
+                throw BenchError("event \(position): \(refusal)")
+            }
+            state.evolve(domain, position: Int64(position))
+        }
+        let decideSeconds = deciding.seconds
+        var folded = QuotaState()
+        let evolving = ContinuousClock.now
+        for (position, (domain, _)) in typed.enumerated() { folded.evolve(domain, position: Int64(position)) }
+        let evolveSeconds = evolving.seconds
+        var byType: [String: (count: Int, seconds: Double)] = [:]
+        var timed = QuotaState()
+        for (position, (domain, _)) in typed.enumerated() {
+            let one = ContinuousClock.now
+            timed.evolve(domain, position: Int64(position))
+            let elapsed = one.seconds
+            let name = "\(domain)".prefix { $0 != "(" }
+            byType[String(name), default: (0, 0)].count += 1
+            byType[String(name), default: (0, 0)].seconds += elapsed
+        }
+        for (name, entry) in byType.sorted(by: { $0.value.seconds > $1.value.seconds }) {
+            print(
+                String(
+                    format: "    evolve %@: %d events, %.3f s, %.2f us each", name, entry.count, entry.seconds,
+                    entry.seconds * 1e6 / Double(entry.count)))
+        }
+        print(
+            "  sizes: PermitRecord \(MemoryLayout<PermitRecord>.size), ApplicationRecord "
+                + "\(MemoryLayout<ApplicationRecord>.size), DomainEvent \(MemoryLayout<DomainEvent>.size) bytes")
+        for (name, part) in [
+            ("typed read", parseSeconds), ("decide + evolve", decideSeconds), ("evolve", evolveSeconds),
+        ] {
+            print(
+                String(
+                    format: "  %@: %.3f s = %.2f us/event", name, part, part * 1e6 / Double(history.count)))
+        }
     }
 }

@@ -32,6 +32,26 @@ public struct LayeredMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             overlay[key] = .some(newValue)
             if overlay.count >= LayeredMap.autoFlatten { flatten() }
         }
+        // A change in place (`map[key]?.status = ...`): in the base's own storage when this map is
+        // its only holder, so the value is neither copied out nor hashed twice.
+        _modify {
+            if overlay.isEmpty, isKnownUniquelyReferenced(&base) {
+                yield &base.entries[key]
+                return
+            }
+            var value = self[key]
+            yield &value
+            overlay[key] = .some(value)
+            if overlay.count >= LayeredMap.autoFlatten { flatten() }
+        }
+    }
+
+    /// Changes the value of `key` in place, when there is one, and returns what `body` returns.
+    public mutating func update<Result>(_ key: Key, _ body: (inout Value) -> Result) -> Result? {
+        { (slot: inout Value?) -> Result? in
+            guard slot != nil else { return nil }
+            return body(&slot!)
+        }(&self[key])
     }
 
     /// Folds the overlay into the base. Cheap when this map is the base's only holder.

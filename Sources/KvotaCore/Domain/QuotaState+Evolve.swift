@@ -11,10 +11,7 @@ extension QuotaState {
             books[key, default: QuotaBook()].apply(event)
         case .applicationFiled(let id, let filing):
             applications[id] = ApplicationRecord(filing: filing, status: .filed, issued: 0)
-            if let role = filing.cat1Role {
-                openCat1Applications[Cat1Seat(employer: filing.employerBin, role: role, title: filing.positionTitle)] =
-                    id
-            }
+            if let seat = filing.cat1Seat { openCat1Applications[seat] = id }
         case .applicationApproved(let id):
             applications[id]?.status = .approved
         case .applicationRejected(let id, _):
@@ -32,32 +29,31 @@ extension QuotaState {
         case .employerBarred(let bin, let bar):
             bars[bin] = (bars[bin] ?? []) + [BarRecord(bar: bar, lifted: false)]
         case .employerBarLifted(let bin, _):
-            if let records = bars[bin] { bars[bin] = records.map { BarRecord(bar: $0.bar, lifted: true) } }
+            _ = bars.update(bin) { records in for index in records.indices { records[index].lifted = true } }
         }
     }
 
     private mutating func closeApplication(_ id: UUID, as status: ApplicationRecord.Status) {
-        guard var record = applications[id] else { return }
-        record.status = status
-        applications[id] = record
-        releaseCat1Application(record, id)
+        let seat = applications.update(id) { record -> Cat1Seat? in
+            record.status = status
+            return record.filing.cat1Seat
+        }
+        if let seat = seat ?? nil { releaseCat1Application(seat, id) }
     }
 
-    private mutating func releaseCat1Application(_ record: ApplicationRecord, _ id: UUID) {
-        guard let role = record.filing.cat1Role else { return }
-        let seat = Cat1Seat(employer: record.filing.employerBin, role: role, title: record.filing.positionTitle)
+    /// The application no longer holds its `cat1` seat open.
+    private mutating func releaseCat1Application(_ seat: Cat1Seat, _ id: UUID) {
         if openCat1Applications[seat] == id { openCat1Applications[seat] = nil }
     }
 
     private mutating func issue(_ id: UUID, _ permit: PermitIssued) {
         permits[id] = PermitRecord(permit: permit, status: .active, validUntil: permit.validUntil)
-        if var application = applications[permit.applicationId] {
-            application.issued += 1
-            applications[permit.applicationId] = application
-            if application.issued >= application.filing.workers {
-                releaseCat1Application(application, permit.applicationId)
-            }
+        // An application whose workers all have permits no longer holds its cat1 seat open.
+        let spent = applications.update(permit.applicationId) { record -> Cat1Seat? in
+            record.issued += 1
+            return record.issued >= record.filing.workers ? record.filing.cat1Seat : nil
         }
+        if let seat = spent ?? nil { releaseCat1Application(seat, permit.applicationId) }
         activeWorkers[WorkerYear(worker: permit.workerRef, year: permit.year)] = id
         if let role = permit.cat1Role {
             cat1Holders[Cat1Seat(employer: permit.employerBin, role: role, title: permit.positionTitle)] = id
@@ -66,10 +62,12 @@ extension QuotaState {
     }
 
     private mutating func end(_ id: UUID, as status: PermitRecord.Status) {
-        guard var record = permits[id], record.status == .active else { return }
-        record.status = status
-        permits[id] = record
-        let permit = record.permit
+        let ended = permits.update(id) { record -> PermitIssued? in
+            guard record.status == .active else { return nil }
+            record.status = status
+            return record.permit
+        }
+        guard let permit = ended ?? nil else { return }
         let worker = WorkerYear(worker: permit.workerRef, year: permit.year)
         if activeWorkers[worker] == id { activeWorkers[worker] = nil }
         if let role = permit.cat1Role {
@@ -77,6 +75,13 @@ extension QuotaState {
             if cat1Holders[seat] == id { cat1Holders[seat] = nil }
         }
         books[QuotaKey(year: permit.year, line: permit.line)]?.release(permit)
+    }
+}
+
+extension ApplicationFiled {
+    /// The `cat1` seat the application is for; nil for other categories.
+    var cat1Seat: Cat1Seat? {
+        cat1Role.map { Cat1Seat(employer: employerBin, role: $0, title: positionTitle) }
     }
 }
 
