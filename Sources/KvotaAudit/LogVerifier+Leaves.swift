@@ -78,9 +78,12 @@ extension LogVerifier {
     static func check(
         _ bytes: UnsafeBufferPointer<UInt8>, position: Int64, claimed: TreeHash?, scratch: inout Scratch
     ) -> Result<CheckedEvent, Failure> {
+        // Canonical bytes (the log's own, always) are read in one pass; anything else is read again
+        // the long way, which names what is wrong.
+        let exact = RecordedEvent(exactCanonicalBytes: bytes)
         let event: RecordedEvent
         do {
-            event = try RecordedEvent(canonicalBytes: bytes)
+            event = try exact ?? RecordedEvent(canonicalBytes: bytes)
         } catch {
             return .failure(Failure(.unreadable, position: position, "the bytes are not an event: \(error)"))
         }
@@ -94,17 +97,8 @@ extension LogVerifier {
                     .positionMismatch, position: position,
                     "expected position \(position), found \(event.position) (\(why))"))
         }
-        scratch.data.removeAll(keepingCapacity: true)
-        CanonicalJSON.writeObject(event.data, to: &scratch.data)
-        scratch.event.removeAll(keepingCapacity: true)
-        CanonicalEvent.write(
-            data: scratch.data, eventId: event.eventId, meta: event.meta, position: event.position,
-            stream: event.stream, type: event.type, version: event.version, to: &scratch.event)
-        if let offset = firstDifference(scratch.event, bytes) {
-            return .failure(
-                Failure(
-                    .nonCanonical, position: position,
-                    "the stored bytes are not the event's canonical encoding (they differ from byte \(offset) on)"))
+        if exact == nil, let failure = nonCanonical(event, bytes, position: position, scratch: &scratch) {
+            return .failure(failure)
         }
         let leafHash = leafHash(bytes)
         if let claimed, claimed != leafHash {
@@ -120,6 +114,22 @@ extension LogVerifier {
             CheckedEvent(
                 eventId: event.eventId, stream: StreamKey(event.stream), version: event.version, type: event.type,
                 meta: event.meta, leafHash: leafHash, domain: domain))
+    }
+
+    /// The failure of bytes that read as `event` but are not its canonical encoding; nil when they are.
+    static func nonCanonical(
+        _ event: RecordedEvent, _ bytes: UnsafeBufferPointer<UInt8>, position: Int64, scratch: inout Scratch
+    ) -> Failure? {
+        scratch.data.removeAll(keepingCapacity: true)
+        CanonicalJSON.writeObject(event.data, to: &scratch.data)
+        scratch.event.removeAll(keepingCapacity: true)
+        CanonicalEvent.write(
+            data: scratch.data, eventId: event.eventId, meta: event.meta, position: event.position,
+            stream: event.stream, type: event.type, version: event.version, to: &scratch.event)
+        guard let offset = firstDifference(scratch.event, bytes) else { return nil }
+        return Failure(
+            .nonCanonical, position: position,
+            "the stored bytes are not the event's canonical encoding (they differ from byte \(offset) on)")
     }
 
     /// RFC 6962 leaf hash: SHA-256(0x00 || bytes).

@@ -5,8 +5,12 @@ import Foundation
 /// `import`), without building the envelope and meta as JSON objects. Returns nil when the bytes are laid out any other way; the
 /// general reader then decides (and names what is wrong, if anything is).
 enum CanonicalEventDecoder {
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> RecordedEvent? {
-        var reader = Reader(bytes: bytes)
+    /// With `exact`, also nil when an id or a time is not in the one form the writer makes of it
+    /// (lowercase hex; `YYYY-MM-DDTHH:MM:SS.ffffffZ` of a real moment): with
+    /// ``CanonicalJSON/isCanonical(_:)`` holding for the bytes, a decoded event is then exactly the
+    /// event whose canonical encoding they are.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, exact: Bool = false) -> RecordedEvent? {
+        var reader = Reader(bytes: bytes, exact: exact)
         guard reader.literal(#"{"data":"#), case .object(let data)? = reader.value(),
             reader.literal(#","eventId":"#), let eventId = reader.uuid(),
             reader.literal(#","meta":{"actor":"#), case .string(let actor)? = reader.value(),
@@ -33,6 +37,7 @@ enum CanonicalEventDecoder {
 
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
+        let exact: Bool
         var index = 0
 
         mutating func literal(_ text: StaticString) -> Bool {
@@ -60,9 +65,9 @@ enum CanonicalEventDecoder {
         /// A quoted canonical UUID.
         mutating func uuid() -> UUID? {
             guard index + 38 <= bytes.count, bytes[index] == 0x22, bytes[index + 37] == 0x22 else { return nil }
-            guard let id = UUID(utf8: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<(index + 37)])) else {
-                return nil
-            }
+            let text = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<(index + 37)])
+            guard let id = UUID(utf8: text) else { return nil }
+            if exact, text.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }) { return nil }
             index += 38
             return id
         }
@@ -81,9 +86,15 @@ enum CanonicalEventDecoder {
 
         /// A quoted canonical timestamp (27 characters).
         mutating func timestamp() -> Timestamp? {
-            guard index + 29 <= bytes.count, bytes[index] == 0x22, bytes[index + 28] == 0x22,
-                let time = Timestamp.parse(rfc3339: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<(index + 28)]))
-            else { return nil }
+            guard index + 29 <= bytes.count, bytes[index] == 0x22, bytes[index + 28] == 0x22 else { return nil }
+            let text = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<(index + 28)])
+            guard let time = Timestamp.parse(rfc3339: text) else { return nil }
+            if exact {
+                var written: [UInt8] = []
+                written.reserveCapacity(27)
+                time.writeRFC3339(to: &written)
+                guard written.elementsEqual(text) else { return nil }
+            }
             index += 29
             return time
         }

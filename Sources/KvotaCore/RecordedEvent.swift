@@ -79,6 +79,16 @@ public struct RecordedEvent: Sendable, Hashable {
     }
 
     /// Parses canonical bytes as stored.
+    /// The event whose canonical encoding `bytes` are exactly, read in one pass and without writing
+    /// it again; nil when they are anything else (not an event, or not in canonical form): what
+    /// `try? RecordedEvent(canonicalBytes:)` and comparing its ``canonicalBytes`` would answer.
+    public init?(exactCanonicalBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard CanonicalJSON.isCanonical(bytes), let event = CanonicalEventDecoder.decode(bytes, exact: true) else {
+            return nil
+        }
+        self = event
+    }
+
     public init(canonicalBytes: UnsafeBufferPointer<UInt8>) throws {
         if let event = CanonicalEventDecoder.decode(canonicalBytes) {
             self = event
