@@ -137,11 +137,14 @@ public final class Journal: Sendable {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0 }
     }
 
-    /// Calls `body` with every pulled event's canonical bytes in position order, until it returns false.
-    public func forEachPulled(_ body: (Int64, UnsafeRawBufferPointer) throws -> Bool) throws(ClientError) {
+    /// Calls `body` with the canonical bytes of every pulled event after position `after`, in position
+    /// order, until it returns false.
+    public func forEachPulled(after: Int64 = -1, _ body: (Int64, UnsafeRawBufferPointer) throws -> Bool)
+        throws(ClientError)
+    {
         try read { db in
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT position, body FROM events ORDER BY position")
+                db, sql: "SELECT position, body FROM events WHERE position > ? ORDER BY position", arguments: [after])
             while let row = try rows.next() {
                 let position: Int64 = row[0]
                 let more = try row.withUnsafeData(atIndex: 1) { data in

@@ -27,10 +27,15 @@ public struct LocalView {
         public var events = 0
     }
 
-    /// The pulled log alone (for views, replays and audits).
-    public static func pulledState(_ journal: Journal, asOf: Timestamp? = nil) throws(ClientError) -> Pulled {
-        var pulled = Pulled()
-        try journal.forEachPulled { position, bytes in
+    /// The pulled log alone (for views, replays and audits). The whole log (`asOf` nil) starts from
+    /// the journal's saved state when there is one (``Pulled/load(_:)``) and saves a new one when
+    /// many events were folded past it; a past moment is always replayed from position 0.
+    public static func pulledState(
+        _ journal: Journal, asOf: Timestamp? = nil, saveAfter: Int = Pulled.saveAfter
+    ) throws(ClientError) -> Pulled {
+        let saved = asOf == nil ? Pulled.load(journal) : nil
+        var pulled = saved ?? Pulled()
+        try journal.forEachPulled(after: pulled.position) { position, bytes in
             let event = try RecordedEvent(canonicalBytes: bytes.bindMemory(to: UInt8.self))
             if let asOf, event.recordedAt > asOf { return false }
             let region =
@@ -44,6 +49,10 @@ public struct LocalView {
             pulled.last = event.meta.recordedAt
             pulled.events += 1
             return true
+        }
+        if asOf == nil, pulled.events - (saved?.events ?? 0) >= saveAfter {
+            // A cache: a state that cannot be saved is replayed again next time.
+            try? pulled.save(journal)
         }
         return pulled
     }
