@@ -35,20 +35,44 @@ public struct LocalView {
     ) throws(ClientError) -> Pulled {
         let saved = asOf == nil ? Pulled.load(journal) : nil
         var pulled = saved ?? Pulled()
-        try journal.forEachPulled(after: pulled.position) { position, bytes in
-            let event = try RecordedEvent(canonicalBytes: bytes.bindMemory(to: UInt8.self))
-            if let asOf, event.recordedAt > asOf { return false }
-            let region =
-                pulled.streams[event.stream]?.region
-                ?? StreamName.scopeRegion(stream: event.stream, firstEventData: .object(event.data))
-            pulled.streams[event.stream] = LogSnapshot.StreamHead(version: event.version, region: region)
-            if let domain = try? DomainEvent(stream: event.stream, type: event.type, data: event.data) {
-                pulled.state.evolve(domain, position: position)
+        // Read in chunks, each read as typed events across the cores, then folded in order.
+        var chunk: [(position: Int64, bytes: [UInt8])] = []
+        var reachedAsOf = false
+        func fold() throws {
+            let events = chunk
+            chunk.removeAll(keepingCapacity: true)
+            let read = try AcrossCores.map(count: events.count, minimumPerPart: 512) { range in
+                try events[range].map { entry -> (RecordedEvent, DomainEvent?) in
+                    let event = try entry.bytes.withUnsafeBufferPointer { try RecordedEvent(canonicalBytes: $0) }
+                    return (event, try? DomainEvent(stream: event.stream, type: event.type, data: event.data))
+                }
             }
-            pulled.position = position
-            pulled.last = event.meta.recordedAt
-            pulled.events += 1
-            return true
+            for (entry, (event, domain)) in zip(events, read) {
+                if let asOf, event.recordedAt > asOf {
+                    reachedAsOf = true
+                    return
+                }
+                let region =
+                    pulled.streams[event.stream]?.region
+                    ?? StreamName.scopeRegion(stream: event.stream, firstEventData: .object(event.data))
+                pulled.streams[event.stream] = LogSnapshot.StreamHead(version: event.version, region: region)
+                if let domain { pulled.state.evolve(domain, position: entry.position) }
+                pulled.position = entry.position
+                pulled.last = event.meta.recordedAt
+                pulled.events += 1
+            }
+        }
+        do {
+            try journal.forEachPulled(after: pulled.position) { position, bytes in
+                chunk.append((position, Array(bytes.bindMemory(to: UInt8.self))))
+                if chunk.count == 8_192 { try fold() }
+                return !reachedAsOf
+            }
+            if !reachedAsOf { try fold() }
+        } catch let error as ClientError {
+            throw error
+        } catch {
+            throw ClientError(.journal, "a pulled event cannot be read: \(error)")
         }
         if asOf == nil, pulled.events - (saved?.events ?? 0) >= saveAfter {
             // A cache: a state that cannot be saved is replayed again next time.

@@ -5,11 +5,11 @@ import Synchronization
 /// Pure work over a range of indices, split into contiguous parts run on the machine's cores
 /// (`DispatchQueue.concurrentPerform`), results joined in order. Below `minimumPerPart` items per
 /// part it runs on the caller's thread.
-enum AcrossCores {
+public enum AcrossCores {
     /// Read once: on Linux `activeProcessorCount` reads cgroup files on every call.
-    static let cores = ProcessInfo.processInfo.activeProcessorCount
+    public static let cores = ProcessInfo.processInfo.activeProcessorCount
 
-    static func map<T: Sendable>(
+    public static func map<T: Sendable>(
         count: Int, minimumPerPart: Int, _ work: @Sendable (Range<Int>) throws -> [T]
     ) throws -> [T] {
         let parts = max(1, min(cores, count / max(1, minimumPerPart)))
