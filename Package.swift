@@ -72,6 +72,8 @@ let package = Package(
             dependencies: [
                 "KvotaCore", "KvotaAudit",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The journal's bulk insert binds through the raw statement (Journal+Pulled.swift).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

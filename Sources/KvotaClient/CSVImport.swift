@@ -91,6 +91,14 @@ public struct CSVImport: Sendable {
             header: header.fields)
     }
 
+    /// The field without leading and trailing whitespace (`CharacterSet.whitespaces`); Foundation's
+    /// trimming only when the field starts or ends with something other than a printable ASCII character.
+    static func trimmed(_ field: String) -> String {
+        func plain(_ byte: UInt8?) -> Bool { byte.map { $0 > 0x20 && $0 < 0x7F } ?? true }
+        if plain(field.utf8.first) && plain(field.utf8.last) { return field }
+        return field.trimmingCharacters(in: .whitespaces)
+    }
+
     static func detect(_ columns: [String: Int]) throws(ClientError) -> Kind {
         if columns["application"] != nil && columns["validUntil"] != nil { return .permits }
         if columns["employerBin"] != nil && columns["workers"] != nil { return .applications }
@@ -106,7 +114,7 @@ public struct CSVImport: Sendable {
 
         func optional(_ name: String) -> String? {
             guard let index = columns[name], index < record.fields.count else { return nil }
-            let value = record.fields[index].trimmingCharacters(in: .whitespaces)
+            let value = CSVImport.trimmed(record.fields[index])
             return value.isEmpty ? nil : value
         }
 
@@ -126,7 +134,7 @@ public struct CSVImport: Sendable {
         }
 
         func id() throws(RowError) -> UUID {
-            guard let text = optional("id") else { return UUID() }
+            guard let text = optional("id") else { return UUID.random() }
             guard let id = UUID(text: text.lowercased()) else {
                 throw RowError(line: record.line, field: "id", message: "id must be a UUID, got '\(text)'")
             }

@@ -116,7 +116,7 @@ public struct Drafts {
         }
     }
 
-    public func fileApplication(_ a: Application, region: String? = nil, id: UUID = UUID()) -> PendingEvent {
+    public func fileApplication(_ a: Application, region: String? = nil, id: UUID = .random()) -> PendingEvent {
         new(
             "application-\(id.lowercased)", "ApplicationFiled",
             [
@@ -155,7 +155,7 @@ public struct Drafts {
 
     /// `PermitIssued` against an application this device has seen: employer, category, year, line,
     /// sector, origin and cat1 details are the application's.
-    public func issuePermit(_ p: Permit, id: UUID = UUID()) throws(ClientError) -> PendingEvent {
+    public func issuePermit(_ p: Permit, id: UUID = .random()) throws(ClientError) -> PendingEvent {
         let (applicationStream, applicationId) = try stream(p.application, of: "application")
         guard let record = view.state.applications[applicationId] else {
             throw ClientError(

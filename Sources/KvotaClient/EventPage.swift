@@ -1,3 +1,4 @@
+import Crypto
 import Dispatch
 public import Foundation
 import KvotaAudit
@@ -12,86 +13,152 @@ public struct PulledEvent: Sendable {
     public var stream: String
     public var version: Int64
     public var type: String
-    /// The event's canonical bytes (`schema/canonical-encoding.md`), without `leafHash`.
-    public var body: [UInt8]
-    public var leafHash: [UInt8]
+    /// The event's canonical bytes (`schema/canonical-encoding.md`), without `leafHash`: a slice of
+    /// the page's bytes (no copy per event).
+    public var body: ArraySlice<UInt8>
+    /// SHA-256(0x00 || body), checked against the server's `leafHash`.
+    var digest: SHA256Digest
+    public var leafHash: [UInt8] { Array(digest) }
 }
 
 /// A page of `GET /v1/events`, read without building a JSON tree of the whole page: each element of
-/// `events` is cut out of the body, its canonical bytes recovered (the server sends them as stored,
-/// with `leafHash` as one more member) and checked against its leaf hash, on all cores.
+/// `events` is cut out of the body, its canonical bytes recovered in place (the server sends them as
+/// stored, with `leafHash` as one more, last member: that member is cut off by writing the closing
+/// brace over its comma), checked against its leaf hash, and its envelope members read by
+/// ``EnvelopeScanner`` (or, for anything laid out otherwise, by the full reader), on all cores.
 public struct EventPage: Sendable {
     public var events: [PulledEvent]
     public var next: Int64
     public var head: Int64
 
     public init(_ body: ByteBuffer) throws(ClientError) {
-        let bytes = Array(body.readableBytesView)
+        var bytes = Array(body.readableBytesView)
         let scan = try EventPage.split(bytes)
-        var parsed = [Result<PulledEvent, ClientError>](
-            repeating: .failure(ClientError(.server, "")), count: scan.elements.count)
-        let parts = scan.elements.count >= 512 ? ProcessInfo.processInfo.activeProcessorCount : 1
-        parsed.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let lower = scan.elements.count * part / parts
-                let upper = scan.elements.count * (part + 1) / parts
-                for index in lower..<upper {
-                    out[index] = Result { () throws(ClientError) in
-                        try EventPage.event(bytes[scan.elements[index]])
+        let count = scan.elements.count
+        var parsed = [Result<Scanned, ClientError>](repeating: .failure(ClientError(.server, "")), count: count)
+        let parts = count >= 512 ? ProcessInfo.processInfo.activeProcessorCount : 1
+        bytes.withUnsafeMutableBufferPointer { bytes in
+            parsed.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out
+                nonisolated(unsafe) let bytes = bytes
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    // Each element writes only inside its own byte range.
+                    for index in (count * part / parts)..<(count * (part + 1) / parts) {
+                        out[index] = Result { () throws(ClientError) in
+                            try EventPage.event(bytes, scan.elements[index])
+                        }
                     }
                 }
             }
         }
         var events: [PulledEvent] = []
-        events.reserveCapacity(parsed.count)
-        for result in parsed { events.append(try result.get()) }
+        events.reserveCapacity(count)
+        for result in parsed {
+            let scanned = try result.get()
+            let envelope = scanned.envelope
+            let body: ArraySlice<UInt8>
+            switch scanned.body {
+            case .inPage(let range): body = bytes[range]
+            case .owned(let owned): body = owned[...]
+            }
+            events.append(
+                PulledEvent(
+                    position: envelope.position, eventId: envelope.eventId, stream: envelope.stream,
+                    version: envelope.version, type: envelope.type, body: body, digest: scanned.digest))
+        }
         self.events = events
         self.next = scan.next
         self.head = scan.head
     }
 
-    /// One element: canonical bytes, leaf hash checked, envelope read.
-    static func event(_ element: ArraySlice<UInt8>) throws(ClientError) -> PulledEvent {
-        let (canonical, sentHash) = try canonicalBytes(element)
-        let hash = MerkleHash.leaf(canonical)
-        if let sentHash, sentHash != MerkleHash.hex(hash) {
-            throw ClientError(
-                .server,
-                "an event's leafHash does not match its bytes (sent \(sentHash), computed \(MerkleHash.hex(hash)))")
+    /// One element read: where its canonical bytes are, their hash, its envelope.
+    struct Scanned {
+        enum Body {
+            /// In the page's bytes (the fast path).
+            case inPage(Range<Int>)
+            /// Written again canonically (the server put `leafHash` elsewhere than last).
+            case owned([UInt8])
         }
-        let recorded: RecordedEvent
-        do { recorded = try canonical.withUnsafeBufferPointer { try RecordedEvent(canonicalBytes: $0) } } catch {
-            throw ClientError(.server, "a pulled event cannot be read: \(error)")
-        }
-        return PulledEvent(
-            position: recorded.position, eventId: recorded.eventId, stream: recorded.stream,
-            version: recorded.version, type: recorded.type, body: canonical, leafHash: hash)
+        var body: Body
+        var digest: SHA256Digest
+        var envelope: EventEnvelope
     }
 
     private static let suffix = Array(#","leafHash":""#.utf8)
 
-    /// The element without its `leafHash` member: the fast path when the server put it last (it does),
-    /// else parsed and written again canonically.
-    static func canonicalBytes(_ element: ArraySlice<UInt8>) throws(ClientError) -> ([UInt8], String?) {
+    /// One element: canonical bytes recovered, leaf hash checked, envelope read.
+    static func event(_ page: UnsafeMutableBufferPointer<UInt8>, _ element: Range<Int>) throws(ClientError) -> Scanned {
         let tail = suffix.count + 64 + 2
         if element.count > tail {
-            let start = element.endIndex - tail
-            if element[start..<(start + suffix.count)].elementsEqual(suffix), element.last == UInt8(ascii: "}"),
-                element[element.endIndex - 2] == UInt8(ascii: "\"")
+            let start = element.upperBound - tail
+            let sent = (start + suffix.count)..<(element.upperBound - 2)
+            if page[start..<(start + suffix.count)].elementsEqual(suffix),
+                page[element.upperBound - 1] == UInt8(ascii: "}"),
+                page[element.upperBound - 2] == UInt8(ascii: "\"")
             {
-                var canonical = Array(element[element.startIndex..<start])
-                canonical.append(UInt8(ascii: "}"))
-                let hash = String(decoding: element[(start + suffix.count)..<(element.endIndex - 2)], as: UTF8.self)
-                return (canonical, hash)
+                page[start] = UInt8(ascii: "}")
+                let canonical = element.lowerBound..<(start + 1)
+                return try checked(
+                    UnsafeBufferPointer(rebasing: page[canonical]), sent: UnsafeBufferPointer(rebasing: page[sent]),
+                    body: .inPage(canonical))
             }
         }
-        guard case .object(let object)? = try? JSONParser.parse(element) else {
+        let slice = UnsafeBufferPointer(rebasing: page[element])
+        guard case .object(let object)? = try? JSONParser.parse(slice) else {
             throw ClientError(.server, "an event of the page is not a JSON object")
         }
-        let hash = object["leafHash"]?.stringValue
         let envelope = JSONObject(object.members.filter { $0.key != "leafHash" })
-        return (CanonicalJSON.encode(.object(envelope)), hash)
+        let canonical = CanonicalJSON.encode(.object(envelope))
+        let sent = object["leafHash"]?.stringValue.map { Array($0.utf8) }
+        return try canonical.withUnsafeBufferPointer { canonicalBytes throws(ClientError) in
+            guard let sent else { return try checked(canonicalBytes, sent: nil, body: .owned(canonical)) }
+            return try sent.withUnsafeBufferPointer { sent throws(ClientError) in
+                try checked(canonicalBytes, sent: sent, body: .owned(canonical))
+            }
+        }
+    }
+
+    /// Hashes the canonical bytes, compares with the sent lowercase hex (if any), reads the envelope.
+    static func checked(
+        _ canonical: UnsafeBufferPointer<UInt8>, sent: UnsafeBufferPointer<UInt8>?, body: Scanned.Body
+    ) throws(ClientError) -> Scanned {
+        var hasher = SHA256()
+        hasher.update(data: [UInt8(0)])
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(canonical))
+        let digest = hasher.finalize()
+        if let sent, !EventPage.hex(digest, equals: sent) {
+            throw ClientError(
+                .server,
+                "an event's leafHash does not match its bytes (sent \(String(decoding: sent, as: UTF8.self)), computed \(MerkleHash.hex(Array(digest))))"
+            )
+        }
+        if let envelope = EnvelopeScanner.scan(canonical) {
+            return Scanned(body: body, digest: digest, envelope: envelope)
+        }
+        let recorded: RecordedEvent
+        do { recorded = try RecordedEvent(canonicalBytes: canonical) } catch {
+            throw ClientError(.server, "a pulled event cannot be read: \(error)")
+        }
+        return Scanned(
+            body: body, digest: digest,
+            envelope: EventEnvelope(
+                position: recorded.position, eventId: recorded.eventId, stream: recorded.stream,
+                version: recorded.version, type: recorded.type))
+    }
+
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// Whether `text` is the lowercase hex of `digest`.
+    static func hex(_ digest: SHA256Digest, equals text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard text.count == 64 else { return false }
+        var index = 0
+        for byte in digest {
+            guard text[index] == digits[Int(byte >> 4)], text[index + 1] == digits[Int(byte & 0x0F)] else {
+                return false
+            }
+            index += 2
+        }
+        return true
     }
 
     /// Byte ranges of the `events` elements, and `next` / `head`.

@@ -78,7 +78,7 @@ public struct PendingEvent: Sendable, Hashable {
     }
 
     public init(
-        sequence: Int64 = 0, eventId: UUID = UUID(), stream: String, expectedVersion: ExpectedVersion, type: String,
+        sequence: Int64 = 0, eventId: UUID = .random(), stream: String, expectedVersion: ExpectedVersion, type: String,
         data: JSONObject, occurredAt: Timestamp, causationId: UUID? = nil, state: State = .pending,
         outcome: Outcome? = nil
     ) {

@@ -19,8 +19,22 @@ struct ClientBenchmark: AsyncParsableCommand {
     @Option(help: "Rows of the applications CSV imported and then synced by a region profile.") var rows = 100_000
     @Option(help: "libpq URI of a server to use (a database per run is created); default: a private cluster.")
     var databaseURL: String?
+    @Option(
+        help: """
+            Phases to run, comma-separated: pull (bare pull, kvota sync into the journal, one recording), \
+            audit (verify online, export, verify from the bundle), import (the region's scope and the CSV), \
+            sync (bare push, kvota sync of the imported rows; needs import).
+            """)
+    var phases = "pull,audit,import,sync"
 
     func run() async throws {
+        let phases = Set(phases.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        for phase in phases where !["pull", "audit", "import", "sync"].contains(phase) {
+            throw BenchError("unknown phase \(phase) (pull, audit, import, sync)")
+        }
+        if phases.contains("sync") && !phases.contains("import") {
+            throw BenchError("the sync phase pushes what the import phase recorded: add import")
+        }
         var logger = Logger(label: "kvota-bench")
         logger.logLevel = .warning
         let bin = BenchProcess.executableDirectory
@@ -98,76 +112,87 @@ struct ClientBenchmark: AsyncParsableCommand {
         }
 
         var table = ResultTable()
-        print("\npull of the whole log (\(imported) events), pages of 10,000:")
-        fflush(nil)
-        // Baseline: the same pages over bare HTTP, bodies dropped.
-        let bareStart = ContinuousClock.now
-        var after: Int64 = -1
-        var bare = 0
-        while true {
-            let (status, body) = try await HTTPBenchmark.get(
-                client, "\(base)/v1/events?after=\(after)&limit=10000", token: ministryToken)
-            guard status == 200, let page = try? JSONParser.parse(body.readableBytesView) else {
-                throw BenchError("pull answered \(status)")
+        if phases.contains("pull") {
+            print("\npull of the whole log (\(imported) events), pages of 10,000:")
+            fflush(nil)
+            // Baseline: the same pages over bare HTTP, bodies dropped.
+            let bareStart = ContinuousClock.now
+            var after: Int64 = -1
+            var bare = 0
+            while true {
+                let (status, body) = try await HTTPBenchmark.get(
+                    client, "\(base)/v1/events?after=\(after)&limit=10000", token: ministryToken)
+                guard status == 200, let page = try? JSONParser.parse(body.readableBytesView) else {
+                    throw BenchError("pull answered \(status)")
+                }
+                let count = page["events"]?.arrayValue?.count ?? 0
+                bare += count
+                guard count > 0, let next = page["next"]?.intValue, let head = page["head"]?.intValue, next < head
+                else {
+                    break
+                }
+                after = next
             }
-            let count = page["events"]?.arrayValue?.count ?? 0
-            bare += count
-            guard count > 0, let next = page["next"]?.intValue, let head = page["head"]?.intValue, next < head else {
-                break
-            }
-            after = next
+            table.add(
+                "bare HTTP pull (AsyncHTTPClient, pages parsed, nothing kept)", events: bare,
+                seconds: bareStart.seconds,
+                baseline: true)
+            _ = try kvota(
+                ["init", "--server", base, "--token", ministryToken, "--device", "bench-m", "--profile", "ministry"],
+                "init-m")
+            let pulled = try kvota(["sync", "--profile", "ministry"], "pull")
+            // One event recorded against the journal of the whole log (its state is replayed for the check).
+            let one = try kvota(
+                [
+                    "employer", "bar", BIN.synthetic(999_999).description, "--profile", "ministry", "--from",
+                    "\(lastYear)-01-01", "--until", "\(lastYear)-12-31", "--reason", "bench",
+                ], "record-one")
+            print(
+                String(
+                    format:
+                        "  kvota employer bar (one event checked and recorded) against a journal of %d events: %.2f s, peak VmRSS %d MB",
+                    imported,
+                    one.seconds, one.peakMB))
+            table.add("kvota sync: pull into the journal (checked, stored)", events: imported, seconds: pulled.seconds)
+            table.printRatio(
+                of: "kvota sync: pull into the journal (checked, stored)",
+                to: "bare HTTP pull (AsyncHTTPClient, pages parsed, nothing kept)")
+            print("  kvota peak VmRSS \(pulled.peakMB) MB")
         }
-        table.add(
-            "bare HTTP pull (AsyncHTTPClient, pages parsed, nothing kept)", events: bare, seconds: bareStart.seconds,
-            baseline: true)
-        _ = try kvota(
-            ["init", "--server", base, "--token", ministryToken, "--device", "bench-m", "--profile", "ministry"],
-            "init-m")
-        let pulled = try kvota(["sync", "--profile", "ministry"], "pull")
-        // One event recorded against the journal of the whole log (its state is replayed for the check).
-        let one = try kvota(
-            [
-                "employer", "bar", BIN.synthetic(999_999).description, "--profile", "ministry", "--from",
-                "\(lastYear)-01-01", "--until", "\(lastYear)-12-31", "--reason", "bench",
-            ], "record-one")
-        print(
-            String(
-                format:
-                    "  kvota employer bar (one event checked and recorded) against a journal of %d events: %.2f s, peak VmRSS %d MB",
-                imported,
-                one.seconds, one.peakMB))
-        table.add("kvota sync: pull into the journal (checked, stored)", events: imported, seconds: pulled.seconds)
-        table.printRatio(
-            of: "kvota sync: pull into the journal (checked, stored)",
-            to: "bare HTTP pull (AsyncHTTPClient, pages parsed, nothing kept)")
-        print("  kvota peak VmRSS \(pulled.peakMB) MB")
 
         // The audit: the whole log verified online (download, hashes, root, signature, replay through the
         // rules with the invariants at every prefix), then exported and verified from the bundle.
-        print("\naudit of the whole log (\(imported) events):")
-        _ = try kvota(
-            ["init", "--server", base, "--token", auditorToken, "--device", "bench-a", "--profile", "auditor"], "init-a"
-        )
-        let online = try kvota(["audit", "verify", "--profile", "auditor"], "verify-online")
-        table.add(
-            "kvota audit verify (online: download, hash, root, signature, replay)", events: imported,
-            seconds: online.seconds)
-        table.printRatio(
-            of: "kvota audit verify (online: download, hash, root, signature, replay)",
-            to: "bare HTTP pull (AsyncHTTPClient, pages parsed, nothing kept)")
-        print(
-            "  kvota peak VmRSS \(online.peakMB) MB; \(online.output.trimmingCharacters(in: .whitespacesAndNewlines))")
-        let bundle = work + "/bundle"
-        let export = try kvota(["audit", "export", bundle, "--profile", "auditor"], "export")
-        table.add("kvota audit export (download to a bundle)", events: imported, seconds: export.seconds)
-        let offline = try kvota(["audit", "verify", "--from-bundle", bundle, "--profile", "auditor"], "verify-bundle")
-        table.add(
-            "kvota audit verify --from-bundle (hash, root, signature, replay)", events: imported,
-            seconds: offline.seconds)
-        print(
-            "  kvota peak VmRSS \(offline.peakMB) MB; \(offline.output.trimmingCharacters(in: .whitespacesAndNewlines))"
-        )
+        if phases.contains("audit") {
+            print("\naudit of the whole log (\(imported) events):")
+            _ = try kvota(
+                ["init", "--server", base, "--token", auditorToken, "--device", "bench-a", "--profile", "auditor"],
+                "init-a"
+            )
+            let online = try kvota(["audit", "verify", "--profile", "auditor"], "verify-online")
+            table.add(
+                "kvota audit verify (online: download, hash, root, signature, replay)", events: imported,
+                seconds: online.seconds)
+            table.printRatio(
+                of: "kvota audit verify (online: download, hash, root, signature, replay)",
+                to: "bare HTTP pull (AsyncHTTPClient, pages parsed, nothing kept)")
+            print(
+                "  kvota peak VmRSS \(online.peakMB) MB; \(online.output.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
+            let bundle = work + "/bundle"
+            let export = try kvota(["audit", "export", bundle, "--profile", "auditor"], "export")
+            table.add("kvota audit export (download to a bundle)", events: imported, seconds: export.seconds)
+            let offline = try kvota(
+                ["audit", "verify", "--from-bundle", bundle, "--profile", "auditor"], "verify-bundle")
+            table.add(
+                "kvota audit verify --from-bundle (hash, root, signature, replay)", events: imported,
+                seconds: offline.seconds)
+            print(
+                "  kvota peak VmRSS \(offline.peakMB) MB; \(offline.output.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
 
+        }
+
+        guard phases.contains("import") else { return }
         // The region: its scope pulled, then a CSV of applications imported and synced.
         _ = try kvota(
             ["init", "--server", base, "--token", regionToken, "--device", "bench-r", "--profile", "region"], "init-r")
@@ -187,6 +212,7 @@ struct ClientBenchmark: AsyncParsableCommand {
             String(
                 format: "kvota import of %d rows: %.2f s (%.0f rows/s), peak VmRSS %d MB", rows, importRun.seconds,
                 Double(rows) / importRun.seconds, importRun.peakMB))
+        guard phases.contains("sync") else { return }
 
         // Baseline: as many new applications pushed over bare HTTP in batches of 1,000, same server.
         let principal = Principal(name: "bench-kz-75", role: .region, region: Region(rawValue: "KZ-75"))
