@@ -61,6 +61,8 @@ public struct Syncer: Sendable {
     public let profile: Profile
     public var batchSize = 1_000
     public var pageSize = 10_000
+    /// Pages in flight at once while pulling with a ministry or auditor token (see ``pull(_:)``).
+    public var pagesAhead = 3
     /// Called as work progresses: a phase (`push`, `pull`), done, total (0 when unknown).
     public var progress: (@Sendable (String, Int, Int) -> Void)?
 
@@ -164,28 +166,53 @@ public struct Syncer: Sendable {
 
     // MARK: - Pull
 
+    /// Pulls pages after the cursor and stores each in order. The next page is always being fetched
+    /// while one is stored. A ministry or auditor token sees the whole log, whose positions are dense:
+    /// the page after `after + pageSize` can be asked for before the page before it arrives, so
+    /// ``pagesAhead`` pages are in flight. A page is stored only when it starts at or before the
+    /// cursor (pages may overlap, never leave a gap): should one start past it, the pages fetched
+    /// ahead are dropped and the pull goes on from the cursor, one page at a time.
     func pull(_ report: inout SyncReport) async throws(ClientError) {
         var cursor = try journal.cursor()
-        var page = try await api.pull(after: cursor, limit: pageSize)
-        while true {
-            // The next page is fetched while this one is stored.
-            let more = !page.events.isEmpty && page.next < page.head
-            let after = page.next
-            let fetching: Task<Result<EventPage, ClientError>, Never>? =
-                more
-                ? Task { [api, pageSize] in
-                    do throws(ClientError) { return .success(try await api.pull(after: after, limit: pageSize)) } catch
-                    {
-                        return .failure(error)
+        var ahead = profile.role == .region ? 1 : max(1, pagesAhead)
+        var inFlight: [(after: Int64, task: Task<Result<EventPage, ClientError>, Never>)] = []
+        func request(after: Int64) {
+            inFlight.append(
+                (
+                    after,
+                    Task { [api, pageSize] in
+                        do throws(ClientError) {
+                            return .success(try await api.pull(after: after, limit: pageSize))
+                        } catch { return .failure(error) }
                     }
-                } : nil
+                ))
+        }
+        defer { for fetch in inFlight { fetch.task.cancel() } }
+        request(after: cursor)
+        while !inFlight.isEmpty {
+            let fetch = inFlight.removeFirst()
+            let page = try await fetch.task.value.get()
+            if fetch.after > cursor {
+                for dropped in inFlight { dropped.task.cancel() }
+                inFlight.removeAll()
+                ahead = 1
+                request(after: cursor)
+                continue
+            }
+            // Keep the next pages coming while this one is stored.
+            let more = !page.events.isEmpty && page.next < page.head
+            if more {
+                if inFlight.isEmpty { request(after: page.next) }
+                while inFlight.count < ahead, let last = inFlight.last {
+                    request(after: last.after + Int64(pageSize))
+                }
+            }
             try journal.storePulled(page)
             report.pulled += page.events.count
             report.head = page.head
             cursor = max(cursor, page.next)
             progress?("pull", Int(cursor + 1), Int(page.head + 1))
-            guard let fetching else { break }
-            page = try await fetching.value.get()
+            if !more { break }
         }
     }
 

@@ -151,13 +151,15 @@ struct Device {
         }
     }
 
-    func sync(attempts: Int = 8, batch: Int = 1_000) async throws -> SyncReport {
+    func sync(attempts: Int = 8, batch: Int = 1_000, page: Int = 10_000, ahead: Int = 3) async throws -> SyncReport {
         var api = ServerAPI(profile: profile)
         api.attempts = attempts
         api.initialBackoff = .milliseconds(100)
         api.maxBackoff = .milliseconds(500)
         var syncer = Syncer(journal: journal, api: api, profile: profile)
         syncer.batchSize = batch
+        syncer.pageSize = page
+        syncer.pagesAhead = ahead
         return try await syncer.run()
     }
 
