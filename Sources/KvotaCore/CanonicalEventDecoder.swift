@@ -41,10 +41,8 @@ enum CanonicalEventDecoder {
         var index = 0
 
         mutating func literal(_ text: StaticString) -> Bool {
-            let count = text.utf8CodeUnitCount
-            guard index + count <= bytes.count else { return false }
-            for offset in 0..<count where bytes[index + offset] != text.utf8Start[offset] { return false }
-            index += count
+            guard bytes.hasLiteral(text, at: index) else { return false }
+            index += text.utf8CodeUnitCount
             return true
         }
 
