@@ -16,6 +16,39 @@ public enum AuditReplay {
         return (projections, pulled.position, pulled.events)
     }
 
+    /// What `kvota audit replay` found: the replay's extent and every difference from the server.
+    public struct Report: Sendable {
+        public var projections: [QuotaKey: QuotaProjection]
+        public var position: Int64
+        public var events: Int
+        public var differences: [Difference]
+    }
+
+    /// Replays the pulled log up to `asOf` (nil: everything pulled) and compares each year and line
+    /// with the server's projection of the same moment: at `asOf` when given, otherwise at the
+    /// position the replay reached. A region token sees only its own region's permits: usage is
+    /// compared for that region, ceilings and allocations for all.
+    public static func run(_ journal: Journal, api: ServerAPI, profile: Profile, asOf: Timestamp?)
+        async throws(ClientError) -> Report
+    {
+        let replay = try projections(journal, asOf: asOf)
+        let regions: Set<Region>? =
+            profile.role == .region ? Set([profile.region.flatMap(Region.init(rawValue:))].compactMap { $0 }) : nil
+        var differences: [Difference] = []
+        for key in replay.projections.keys.sorted() {
+            let query = asOf.map { "asOf=\($0.rfc3339)" } ?? "atPosition=\(replay.position)"
+            let body = try await api.quota(year: key.year, line: key.line.rawValue, query: query)
+            let server: QuotaProjection
+            do { server = try QuotaProjection(json: body) } catch {
+                throw ClientError(.server, "the server's projection cannot be read: \(error)")
+            }
+            differences += compare(replay.projections[key]!, server, regions: regions)
+        }
+        return Report(
+            projections: replay.projections, position: replay.position, events: replay.events,
+            differences: differences)
+    }
+
     /// One difference between the local replay and the server.
     public struct Difference: Sendable, CustomStringConvertible {
         public var key: QuotaKey

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
 import GRDBSQLite
-import KvotaCore
+public import KvotaCore
 
 /// The pulled log: `events`, one row per position, with the canonical bytes and leaf hash as pulled.
 extension Journal {
@@ -80,6 +80,31 @@ extension Journal {
 
     static func cursor(_ db: Database) throws -> Int64 {
         Int64(try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'cursor'") ?? "") ?? -1
+    }
+
+    /// The position and version of each pulled event among `ids`. A scan of the pulled log, which
+    /// keeps no index by eventId (see ``migrateEventIdToBlob(_:)``): for the few events a view names
+    /// as causes, not for every event.
+    public func pulledEvents(ids: Set<UUID>) throws(ClientError) -> [UUID: LogSnapshot.StoredEvent] {
+        guard !ids.isEmpty else { return [:] }
+        let all = Array(ids)
+        return try read { db in
+            var found: [UUID: LogSnapshot.StoredEvent] = [:]
+            for start in stride(from: 0, to: all.count, by: 500) {
+                let part = all[start..<min(start + 500, all.count)]
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: "SELECT event_id, position, version FROM events WHERE event_id IN ("
+                        + Array(repeating: "?", count: part.count).joined(separator: ",") + ")",
+                    arguments: StatementArguments(part.map { Data($0.bytes) }))
+                while let row = try rows.next() {
+                    let bytes: Data = row[0]
+                    guard let id = UUID(bytes: bytes) else { continue }
+                    found[id] = LogSnapshot.StoredEvent(position: row[1], version: row[2])
+                }
+            }
+            return found
+        }
     }
 
     /// The number of pulled events.

@@ -87,11 +87,16 @@ public struct LocalView {
         self.principal = principal
         self.deviceId = deviceId
         pulledPosition = try journal.cursor()
-        let snapshot = LogSnapshot(
-            stored: [:], streams: pulled.streams, nextPosition: pulledPosition + 1, recordedAt: now,
-            lastRecordedAt: pulled.last)
-        planner = AppendPlanner(snapshot: snapshot, policy: QuotaPolicy(state: pulled.state, recordedAt: now))
         let recorded = try journal.recorded([.pending, .sent])
+        // The pulled events that recorded events name as their cause, as the server reads the stored
+        // events a batch names: an event waiting for a resolution may follow one pulled since.
+        let waiting = try journal.recorded([.conflict, .rejected, .blocked, .held])
+        let recordedIds = Set((recorded + waiting).map(\.eventId))
+        let causes = Set((recorded + waiting).compactMap(\.causationId)).subtracting(recordedIds)
+        let snapshot = LogSnapshot(
+            stored: try journal.pulledEvents(ids: causes), streams: pulled.streams, nextPosition: pulledPosition + 1,
+            recordedAt: now, lastRecordedAt: pulled.last)
+        planner = AppendPlanner(snapshot: snapshot, policy: QuotaPolicy(state: pulled.state, recordedAt: now))
         let statuses = planner.plan(recorded.map { $0.proposed(by: principal, deviceId: deviceId) })
         for (event, status) in zip(recorded, statuses) {
             recordedStatuses[event.eventId] = status

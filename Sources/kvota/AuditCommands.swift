@@ -25,10 +25,7 @@ struct AuditGroup: AsyncParsableCommand {
         func run() async throws {
             let (profile, journal) = try options.open()
             let api = ServerAPI(profile: profile)
-            let (replay, differences) = try await runAsync {
-                () async throws(ClientError) -> (
-                    (projections: [QuotaKey: QuotaProjection], position: Int64, events: Int), [AuditReplay.Difference]
-                ) in
+            let report = try await runAsync { () async throws(ClientError) -> AuditReplay.Report in
                 var time: Timestamp?
                 if let asOf {
                     guard let parsed = Timestamp(asOf: asOf) else {
@@ -36,33 +33,20 @@ struct AuditGroup: AsyncParsableCommand {
                     }
                     time = parsed
                 }
-                let replay = try AuditReplay.projections(journal, asOf: time)
-                let regions: Set<Region>? =
-                    profile.role == .region
-                    ? Set([profile.region.flatMap(Region.init(rawValue:))].compactMap { $0 }) : nil
-                var differences: [AuditReplay.Difference] = []
-                for key in replay.projections.keys.sorted() {
-                    let query = time.map { "asOf=\($0.rfc3339)" } ?? "atPosition=\(replay.position)"
-                    let body = try await api.quota(year: key.year, line: key.line.rawValue, query: query)
-                    let server: QuotaProjection
-                    do { server = try QuotaProjection(json: body) } catch {
-                        throw ClientError(.server, "the server's projection cannot be read: \(error)")
-                    }
-                    differences += AuditReplay.compare(replay.projections[key]!, server, regions: regions)
-                }
-                return (replay, differences)
+                return try await AuditReplay.run(journal, api: api, profile: profile, asOf: time)
             }
+            let differences = report.differences
             if json {
                 printJSON(
                     .object([
-                        "events": .int(Int64(replay.events)), "position": .int(replay.position),
-                        "quotas": .int(Int64(replay.projections.count)),
+                        "events": .int(Int64(report.events)), "position": .int(report.position),
+                        "quotas": .int(Int64(report.projections.count)),
                         "differences": .array(differences.map { .string($0.description) }),
                     ]))
             } else {
                 for difference in differences { print("differs: \(difference)") }
                 print(
-                    "replayed \(replay.events) events through position \(replay.position): \(replay.projections.count) quota(s), "
+                    "replayed \(report.events) events through position \(report.position): \(report.projections.count) quota(s), "
                         + (differences.isEmpty
                             ? "identical to the server's projection" : "\(differences.count) difference(s)"))
             }
