@@ -141,10 +141,18 @@ public struct AuditVerification: Sendable {
         logVerifier.expect(checkpoint)
         var bytes = 0
         if checkpoint.size > 0 {
-            try await api.stream("/v1/audit/entries?start=0&end=\(checkpoint.size)") { buffer in
-                bytes += buffer.readableBytes
-                return logVerifier.append(export: buffer.readableBytesView) == nil
+            // Verified in blocks on a thread of its own while the download goes on.
+            let background = LogVerifier.Background(logVerifier)
+            do {
+                try await api.stream("/v1/audit/entries?start=0&end=\(checkpoint.size)") { buffer in
+                    bytes += buffer.readableBytes
+                    return background.append(buffer.readableBytesView)
+                }
+            } catch {
+                background.abandon()
+                throw error
             }
+            logVerifier = background.finish()
         }
         var report = logVerifier.finish()
         if report.failure == nil {

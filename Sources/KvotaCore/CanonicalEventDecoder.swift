@@ -87,11 +87,12 @@ enum CanonicalEventDecoder {
             guard index + 29 <= bytes.count, bytes[index] == 0x22, bytes[index + 28] == 0x22 else { return nil }
             let text = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<(index + 28)])
             guard let time = Timestamp.parse(rfc3339: text) else { return nil }
+            // The writer's one form: `T`, six fraction digits, `Z`, and no leap second (read as :59).
+            // The parse has checked every other byte, so the text is what writing `time` gives.
             if exact {
-                var written: [UInt8] = []
-                written.reserveCapacity(27)
-                time.writeRFC3339(to: &written)
-                guard written.elementsEqual(text) else { return nil }
+                guard text[10] == UInt8(ascii: "T"), text[19] == UInt8(ascii: "."), text[26] == UInt8(ascii: "Z"),
+                    text[17] != UInt8(ascii: "6")
+                else { return nil }
             }
             index += 29
             return time

@@ -88,12 +88,21 @@ private struct CanonicalScanner {
         index += 1
         let start = index
         var plain = true
-        while index < bytes.count {
+        var ascii = true
+        while true {
+            // Eight bytes at a time while none is a quote, a backslash, a control or non-ASCII.
+            while index + 8 <= bytes.count,
+                !CanonicalScanner.needsALook(
+                    UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+            {
+                index += 8
+            }
+            guard index < bytes.count else { return nil }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let contents = start..<index
                 index += 1
-                if !plain || bytes[contents].contains(where: { $0 >= 0x80 }) {
+                if !plain || !ascii {
                     guard UTF8Validation.isValid(UnsafeBufferPointer(rebasing: bytes[contents])) else { return nil }
                 }
                 return contents
@@ -104,9 +113,21 @@ private struct CanonicalScanner {
                 guard escape() else { return nil }
                 continue
             }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
-        return nil
+    }
+
+    /// Whether any of the eight bytes of `word` is `"`, `\`, below 0x20 or above 0x7F (exact: the
+    /// classic "has a zero byte" and "has a byte below n" tests, never a false "no").
+    static func needsALook(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = hasZero(word ^ (ones &* 0x22))
+        let backslash = hasZero(word ^ (ones &* 0x5C))
+        return (word & highs) | control | quote | backslash != 0
     }
 
     /// One escape, as the writer makes them: a short form for `"`, `\` and five controls, `\u00xx`

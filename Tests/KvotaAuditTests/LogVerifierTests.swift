@@ -57,6 +57,38 @@ struct LogVerifierTests {
         }
     }
 
+    @Test("verified in the background while it downloads: the same answer, at every block size and cut")
+    func background() throws {
+        let export = LogVerifierTests.log.export
+        // The sixth event's bytes changed (the byte after its first `T`), the rest intact.
+        let sixth = try #require(export.indices.filter { export[$0] == UInt8(ascii: "\n") }.dropFirst(4).first)
+        let tamperAt = try #require(export[(sixth + 1)...].firstIndex(of: UInt8(ascii: "T"))) + 1
+        var tampered = export
+        tampered[tamperAt] = tampered[tamperAt] == UInt8(ascii: "1") ? UInt8(ascii: "2") : UInt8(ascii: "1")
+        for bytes in [export, tampered] {
+            var direct = LogVerifier(batchSize: 2)
+            direct.expect(LogVerifierTests.log.checkpoint)
+            direct.append(export: bytes)
+            let expected = direct.finish()
+            for blockBytes in [1, 100, 1 << 20] {
+                for cut in [1, 7, 599] {
+                    var verifier = LogVerifier(batchSize: 2)
+                    verifier.expect(LogVerifierTests.log.checkpoint)
+                    let background = LogVerifier.Background(verifier, blockBytes: blockBytes, ahead: cut == 7 ? 1 : 2)
+                    for start in stride(from: 0, to: bytes.count, by: cut) {
+                        guard background.append(bytes[start..<min(start + cut, bytes.count)]) else { break }
+                    }
+                    var verified = background.finish()
+                    let report = verified.finish()
+                    #expect(report.failure?.position == expected.failure?.position, "block \(blockBytes), cut \(cut)")
+                    #expect(report.failure?.kind == expected.failure?.kind)
+                    #expect(report.isValid == expected.isValid && report.root == expected.root)
+                }
+            }
+        }
+        #expect(LogVerifierTests.verify(LogVerifierTests.log.bytes).isValid)
+    }
+
     @Test("a log fed in several chunks, split across cores, gives the same root; prefix checkpoints are checked")
     func chunksAndPrefixes() {
         let bytes = LogVerifierTests.log.bytes

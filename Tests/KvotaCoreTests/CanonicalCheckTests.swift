@@ -57,6 +57,28 @@ struct CanonicalCheckTests {
         #expect(refused < checked)
     }
 
+    @Test("strings read eight bytes at a time: every special byte at every offset of strings up to 40 bytes")
+    func stringsByWord() {
+        // Each byte that ends the fast path: quote, backslash, controls at both ends, DEL, a UTF-8
+        // lead and a lone continuation byte, and bytes that differ from them by one bit.
+        let specials: [[UInt8]] = [
+            [0x22], [0x5C], [0x5C, 0x6E], [0x5C, 0x75, 0x30, 0x30, 0x31, 0x66], [0x00], [0x1F], [0x20], [0x21],
+            [0x23], [0x5D], [0x7F], [0x80], [0xC3, 0xA9], [0xC3], [0xA9], [0xEE, 0x80, 0x80], [0x3C], [0x02],
+        ]
+        for length in 0...40 {
+            for offset in 0...length {
+                for special in specials {
+                    var body = [UInt8](repeating: UInt8(ascii: "k"), count: length)
+                    body.insert(contentsOf: special, at: offset)
+                    let bytes = [0x22] + body + [0x22]
+                    #expect(
+                        CanonicalCheckTests.check(bytes) == CanonicalCheckTests.reference(bytes),
+                        "\(String(decoding: bytes, as: UTF8.self))")
+                }
+            }
+        }
+    }
+
     @Test(
         "hand-picked near misses are refused",
         arguments: [
@@ -107,6 +129,20 @@ struct CanonicalCheckTests {
                 Array(text.replacingOccurrences(of: event.eventId.lowercased, with: event.eventId.uuidString).utf8))
             candidates.append(Array(text.replacingOccurrences(of: "Z\"", with: "z\"").utf8))
             candidates.append(Array(text.replacingOccurrences(of: "T", with: " ").utf8))
+            // A leap second (read as :59, written back as :59) and a time with one of its digits
+            // changed, at each of its places.
+            if let at = text.range(of: #""occurredAt":""#)?.upperBound {
+                let time = text.utf8.distance(from: text.utf8.startIndex, to: at)
+                var leap = bytes
+                leap.replaceSubrange((time + 17)..<(time + 19), with: Array("60".utf8))
+                candidates.append(leap)
+                for place in 0..<27 {
+                    var changed = bytes
+                    changed[time + place] =
+                        changed[time + place] == UInt8(ascii: "9") ? UInt8(ascii: "0") : UInt8(ascii: "9")
+                    candidates.append(changed)
+                }
+            }
             for changed in candidates {
                 let reference = changed.withUnsafeBufferPointer { try? RecordedEvent(canonicalBytes: $0) }
                 let expected = reference.map { $0.canonicalBytes == changed } ?? false

@@ -4,28 +4,31 @@ public struct BIN: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let digits: String
 
     public init?(_ text: String) {
-        guard text.utf8.count == 12 else { return nil }
+        var text = text
+        guard text.withUTF8(BIN.isValid) else { return nil }
+        digits = text
+    }
+
+    /// Twelve digits whose last is the check digit of the first eleven.
+    private static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == 12 else { return false }
         // The two weighted sums of `checkDigit` in one pass, without an array.
         var sum = 0
         var second = 0
-        var last = 0
-        for (index, byte) in text.utf8.enumerated() {
-            guard byte >= 0x30 && byte <= 0x39 else { return nil }
-            let digit = Int(byte - 0x30)
-            if index == 11 {
-                last = digit
-            } else {
-                sum += digit * (index + 1)
-                second += digit * ((index + 2) % 11 + 1)
-            }
+        for index in 0..<11 {
+            let digit = Int(bytes[index] &- 0x30)
+            guard digit < 10 else { return false }
+            sum += digit * (index + 1)
+            second += digit * ((index + 2) % 11 + 1)
         }
+        let last = Int(bytes[11] &- 0x30)
+        guard last < 10 else { return false }
         var check = sum % 11
         if check == 10 {
             check = second % 11
-            if check == 10 { return nil }
+            if check == 10 { return false }
         }
-        guard check == last else { return nil }
-        digits = text
+        return check == last
     }
 
     /// The check digit of the first 11 digits, or nil when none exists.

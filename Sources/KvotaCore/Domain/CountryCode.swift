@@ -68,23 +68,29 @@ public struct WorkerRef: Sendable, Hashable, CustomStringConvertible {
     private let words: (UInt64, UInt64, UInt64, UInt64)
 
     public init?(_ text: String) {
-        guard text.utf8.count == 64 else { return nil }
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        for (index, unit) in text.utf8.enumerated() {
-            let nibble: UInt8
-            switch unit {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = unit - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = unit - UInt8(ascii: "a") + 10
-            default: return nil
-            }
-            switch index / 16 {
-            case 0: words.0 = words.0 << 4 | UInt64(nibble)
-            case 1: words.1 = words.1 << 4 | UInt64(nibble)
-            case 2: words.2 = words.2 << 4 | UInt64(nibble)
-            default: words.3 = words.3 << 4 | UInt64(nibble)
-            }
-        }
+        var text = text
+        guard let words = text.withUTF8({ WorkerRef.words(hex: $0) }) else { return nil }
         self.words = words
+    }
+
+    /// The four big-endian words of 64 lowercase hex digits, or nil.
+    private static func words(hex: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64, UInt64)? {
+        guard hex.count == 64 else { return nil }
+        func word(_ start: Int) -> UInt64? {
+            var word: UInt64 = 0
+            var bad: UInt8 = 0
+            for unit in hex[start..<start + 16] {
+                let digit = unit &- UInt8(ascii: "0")
+                let letter = unit &- UInt8(ascii: "a")
+                // A digit, else a letter a-f (10-15); anything else marks the word bad.
+                let nibble = digit < 10 ? digit : letter &+ 10
+                bad |= (digit < 10 || letter < 6) ? 0 : 1
+                word = word << 4 | UInt64(nibble & 0x0F)
+            }
+            return bad == 0 ? word : nil
+        }
+        guard let w0 = word(0), let w1 = word(16), let w2 = word(32), let w3 = word(48) else { return nil }
+        return (w0, w1, w2, w3)
     }
 
     /// The 64 lowercase hex digits.

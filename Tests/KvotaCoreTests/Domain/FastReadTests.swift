@@ -59,6 +59,66 @@ struct FastReadTests {
         #expect(UUID(text: String(id.lowercased.dropLast())) == nil)
     }
 
+    @Test("UUID(text:) agrees with Foundation's parser on every byte at every offset")
+    func uuidMutations() {
+        let id = UUID(uuidString: "3F2A09BC-DE00-4000-8FFF-0123456789AB")!
+        let texts = [id.uuidString, id.lowercased]
+        // A byte of each kind: digits at their ends, letters either case at the hex range's ends and
+        // just past them, the hyphen, punctuation around the ranges, non-ASCII.
+        let bytes: [UInt8] = [
+            0, 0x2D, 0x2F, 0x30, 0x39, 0x3A, 0x40, 0x41, 0x46, 0x47, 0x60, 0x61, 0x66, 0x67, 0x7F, 0xC3,
+        ]
+        for text in texts {
+            let original = Array(text.utf8)
+            for offset in original.indices {
+                for byte in bytes {
+                    var mutated = original
+                    mutated[offset] = byte
+                    let string = String(decoding: mutated, as: UTF8.self)
+                    // The form itself: 36 bytes, hyphens at 8, 13, 18, 23 and hex digits elsewhere.
+                    // (Foundation's parser is no oracle here: it reads past some non-ASCII bytes.)
+                    let units = Array(string.utf8)
+                    let hexDigits = Set("0123456789abcdefABCDEF".utf8)
+                    let wellFormed =
+                        units.count == 36
+                        && units.indices.allSatisfy { index in
+                            [8, 13, 18, 23].contains(index)
+                                ? units[index] == UInt8(ascii: "-") : hexDigits.contains(units[index])
+                        }
+                    #expect(UUID(text: string) == (wellFormed ? UUID(uuidString: string) : nil), "\(string)")
+                    if wellFormed { #expect(UUID(text: string) != nil) }
+                }
+            }
+        }
+        for _ in 0..<2_000 {
+            let random = UUID()
+            #expect(UUID(text: random.lowercased) == random)
+            #expect(UUID(text: random.uuidString) == random)
+        }
+    }
+
+    @Test("WorkerRef and BIN read every byte the general way would")
+    func workerRefsAndBINs() {
+        let hex = String(repeating: "0123456789abcdef", count: 4)
+        let lowercaseHex = Set("0123456789abcdef".utf8)
+        for offset in 0..<64 {
+            for byte in UInt8(0x20)...UInt8(0x7E) {
+                var mutated = Array(hex.utf8)
+                mutated[offset] = byte
+                let text = String(decoding: mutated, as: UTF8.self)
+                #expect((WorkerRef(text) != nil) == lowercaseHex.contains(byte), "\(text)")
+                if lowercaseHex.contains(byte) { #expect(WorkerRef(text)?.hex == text) }
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let digits = (0..<12).map { _ in Int.random(in: 0...9, using: &generator) }
+            let text = digits.map(String.init).joined()
+            let valid = BIN.checkDigit(digits[0..<11]) == digits[11]
+            #expect((BIN(text) != nil) == valid, "\(text)")
+        }
+    }
+
     @Test("stream names read the same by the fast and the general path")
     func streams() throws {
         let id = UUID(uuidString: "3F2A0000-0000-4000-8000-00000000ABCD")!

@@ -1,0 +1,74 @@
+import Dispatch
+import Synchronization
+
+extension LogVerifier {
+    /// A verifier fed from a download: bytes of the bulk export are gathered into blocks, and each
+    /// block is verified on a thread of its own while the next one downloads, at most `ahead` blocks
+    /// waiting. Verifying each small network buffer where it arrives would leave the download idle
+    /// while it is checked, and hand the checkers chunks too small to spread across the cores.
+    ///
+    /// ```swift
+    /// let background = LogVerifier.Background(verifier)
+    /// for try await buffer in body { guard background.append(buffer) else { break } }
+    /// let verifier = background.finish()
+    /// ```
+    public final class Background: Sendable {
+        private let verifier: Mutex<LogVerifier>
+        private let block: Mutex<[UInt8]>
+        private let blockBytes: Int
+        private let slots: DispatchSemaphore
+        private let queue = DispatchQueue(label: "kvota.audit.verify")
+        private let failed = Atomic<Bool>(false)
+
+        /// `blockBytes`: how much is gathered before a block is verified; `ahead`: blocks waiting at most.
+        public init(_ verifier: LogVerifier, blockBytes: Int = 4 << 20, ahead: Int = 2) {
+            self.verifier = Mutex(verifier)
+            self.blockBytes = max(1, blockBytes)
+            block = Mutex([])
+            // Made at 0 and raised (libdispatch traps when a semaphore is freed below its initial value).
+            slots = DispatchSemaphore(value: 0)
+            for _ in 0..<max(1, ahead) { slots.signal() }
+        }
+
+        /// Takes the next bytes of the export; false once verification has failed (the rest is not needed).
+        /// Blocks the caller while `ahead` blocks wait to be verified.
+        public func append(_ bytes: some Collection<UInt8>) -> Bool {
+            guard !failed.load(ordering: .relaxed) else { return false }
+            let full: [UInt8]? = block.withLock { block in
+                block.append(contentsOf: bytes)
+                guard block.count >= blockBytes else { return nil }
+                defer { block = []; block.reserveCapacity(blockBytes + (64 << 10)) }
+                return block
+            }
+            if let full { submit(full) }
+            return !failed.load(ordering: .relaxed)
+        }
+
+        /// Verifies what is left and returns the verifier, every block verified.
+        public func finish() -> LogVerifier {
+            let rest = block.withLock { block in
+                defer { block = [] }
+                return block
+            }
+            if !rest.isEmpty { submit(rest) }
+            queue.sync {}
+            return verifier.withLock { $0 }
+        }
+
+        /// Stops: blocks not yet verified are skipped; returns when none is being verified.
+        public func abandon() {
+            failed.store(true, ordering: .relaxed)
+            queue.sync {}
+        }
+
+        private func submit(_ bytes: [UInt8]) {
+            slots.wait()
+            queue.async { [self] in
+                defer { slots.signal() }
+                guard !failed.load(ordering: .relaxed) else { return }
+                let failure = verifier.withLock { $0.append(export: bytes) }
+                if failure != nil { failed.store(true, ordering: .relaxed) }
+            }
+        }
+    }
+}
