@@ -1,76 +1,121 @@
 import Foundation
 import KvotaCore
 
-/// The in-order part of verification: each event's envelope against the events before it, then the
-/// server's rules and the quota invariants, then its leaf into the tree.
+/// The in-order part of verification, in two stages: each event's envelope against the events
+/// before it (``EnvelopeRules``), then the server's rules and the quota invariants, then its leaf into
+/// the tree. With a chunk of several batches the stages run on threads of their own, the envelope
+/// stage a few batches ahead of the rules, while the byte checks run ahead of both on every core.
 extension LogVerifier {
-    /// Verifies the events of `chunk`, which follow the events verified so far: their bytes checked
-    /// on every core a few batches ahead, their replay in order on the caller's thread.
+    /// Verifies the events of `chunk`, which follow the events verified so far.
     mutating func verify(_ chunk: EventChunk) {
         guard failure == nil, chunk.count > 0 else { return }
         let first = Int64(frontier.size)
         if chunk.count <= batchSize || LogVerifier.cores == 1 {
             var scratch = Scratch()
-            replay(LogVerifier.check(chunk, 0..<chunk.count, first: first, scratch: &scratch), first: first)
+            let checked = LogVerifier.check(chunk, 0..<chunk.count, first: first, scratch: &scratch)
+            let (checkedUpTo, envelopeFailure) = envelope.check(checked, first: first)
+            replay(checked, first: first, upTo: checkedUpTo, then: envelopeFailure)
             return
         }
         let pipeline = CheckPipeline(chunk: chunk, first: first, batchSize: batchSize, checkers: LogVerifier.cores)
-        defer { pipeline.finish() }
+        let stage = EnvelopeStage(pipeline, first: first)
+        stage.start(&envelope)
+        defer {
+            stage.finish(into: &envelope)
+            pipeline.finish()
+        }
         for (index, range) in pipeline.ranges.enumerated() {
-            replay(pipeline.take(index), first: first + Int64(range.lowerBound))
+            let (checked, checkedUpTo, envelopeFailure) = stage.take(index)
+            replay(checked, first: first + Int64(range.lowerBound), upTo: checkedUpTo, then: envelopeFailure)
             if failure != nil { return }
         }
     }
 
-    /// Replays checked events, the first at `first`, up to the first failure.
-    private mutating func replay(_ checked: [Result<CheckedEvent, Failure>], first: Int64) {
-        for (offset, result) in checked.enumerated() {
-            switch result {
-            case .failure(let failure):
+    /// Replays the first `count` checked events (the first at `first`) through the rules, up to the
+    /// first failure; `then`, when none, is the failure of the event after them.
+    private mutating func replay(
+        _ checked: [Result<CheckedEvent, Failure>], first: Int64, upTo count: Int, then: Failure?
+    ) {
+        for offset in 0..<count {
+            guard case .success(let event) = checked[offset] else { continue }
+            if let failure = replay(event, position: first + Int64(offset)) {
                 self.failure = failure
                 return
-            case .success(let event):
-                if let failure = replay(event, position: first + Int64(offset)) {
-                    self.failure = failure
-                    return
-                }
             }
         }
+        if let then { failure = then }
     }
 
-    /// One event, whose bytes passed, at `position`.
+    /// One event, whose bytes and envelope passed, at `position`.
     private mutating func replay(_ event: CheckedEvent, position: Int64) -> Failure? {
-        if let failure = checkEnvelope(event, position: position) { return failure }
         let domain: DomainEvent
         switch event.domain {
         case .failure(let rejection): return .refused(.rejected(rejection), position: position)
         case .success(let typed): domain = typed
         }
-        // The server decides an item with its clock at append: the event's recordedAt.
-        let context = DecisionContext(meta: event.meta, recordedAt: event.meta.recordedAt!)
+        // The server decides an item with its clock at append: the event's recordedAt (the envelope
+        // stage has checked that there is one).
+        guard let recordedAt = event.meta.recordedAt else {
+            return Failure(.recordedAtDecreasing, position: position, "meta.recordedAt is missing")
+        }
+        let context = DecisionContext(meta: event.meta, recordedAt: recordedAt)
         if let refusal = state.decide(domain, context: context) { return .refused(refusal, position: position) }
         if let breach = state.invariantBreach(before: domain) { return .invariant(breach, position: position) }
         state.evolve(domain, position: position)
         if let breach = state.invariantBreach(after: domain) { return .invariant(breach, position: position) }
 
         frontier.append(event.leafHash)
+        if event.version == 0 { streams += 1 }
         if let expected = expectedRoots.removeValue(forKey: frontier.size) {
             if let failure = compareRoot(expected: expected) { return failure }
             checkedSizes.append(frontier.size)
         }
         return nil
     }
+}
 
-    /// The envelope rules, recording the event's id, version and time for the events after it.
-    private mutating func checkEnvelope(_ event: CheckedEvent, position: Int64) -> Failure? {
+/// The envelope rules, with what they remember of the events before: eventIds unique, each stream's
+/// versions 0, 1, 2, ..., `recordedAt` never decreasing, `meta` fit for its role, `causationId`
+/// naming an earlier event.
+struct EnvelopeRules: Sendable {
+    /// Every eventId so far.
+    var eventIds: Set<UUID> = []
+    /// The last version of each stream.
+    var streamVersions: [StreamKey: Int64] = [:]
+    var lastRecordedAt: Timestamp?
+
+    /// Makes room for `events` more events (from a checkpoint's size), so the sets do not grow by
+    /// rehashing as the replay goes.
+    mutating func reserve(events: Int) {
+        eventIds.reserveCapacity(eventIds.count + events)
+        streamVersions.reserveCapacity(streamVersions.count + events / 2)
+    }
+
+    /// Checks a batch's events (the first at `first`) in order: how many passed before the first that
+    /// failed (its bytes or its envelope), and that failure.
+    mutating func check(_ checked: [Result<CheckedEvent, LogVerifier.Failure>], first: Int64) -> (
+        Int, LogVerifier.Failure?
+    ) {
+        for (offset, result) in checked.enumerated() {
+            switch result {
+            case .failure(let failure): return (offset, failure)
+            case .success(let event):
+                if let failure = check(event, position: first + Int64(offset)) { return (offset, failure) }
+            }
+        }
+        return (checked.count, nil)
+    }
+
+    /// One event's envelope, recording its id, version and time for the events after it.
+    mutating func check(_ event: CheckedEvent, position: Int64) -> LogVerifier.Failure? {
         let meta = event.meta
         guard eventIds.insert(event.eventId).inserted else {
-            return Failure(
+            return LogVerifier.Failure(
                 .duplicateEventId, position: position,
                 "eventId \(event.eventId.lowercased) was used by an earlier event")
         }
         if let cause = meta.causationId, cause == event.eventId || !eventIds.contains(cause) {
-            return Failure(
+            return LogVerifier.Failure(
                 .unknownCause, position: position,
                 "meta.causationId \(cause.lowercased) names no earlier event")
         }
@@ -87,23 +132,25 @@ extension LogVerifier {
                 previous < 0
                 ? "stream \(event.stream) starts at version \(version), not 0"
                 : "version \(version) of stream \(event.stream) follows \(previous)"
-            return Failure(.versionGap, position: position, message)
+            return LogVerifier.Failure(.versionGap, position: position, message)
         }
         guard let recordedAt = meta.recordedAt else {
-            return Failure(.recordedAtDecreasing, position: position, "meta.recordedAt is missing")
+            return LogVerifier.Failure(.recordedAtDecreasing, position: position, "meta.recordedAt is missing")
         }
         if let last = lastRecordedAt, recordedAt < last {
-            return Failure(
+            return LogVerifier.Failure(
                 .recordedAtDecreasing, position: position,
                 "meta.recordedAt \(recordedAt.rfc3339) is before the previous event's \(last.rfc3339)")
         }
         lastRecordedAt = recordedAt
         if let problem = LogVerifier.metaProblem(event) {
-            return Failure(.invalidMeta, position: position, problem)
+            return LogVerifier.Failure(.invalidMeta, position: position, problem)
         }
         return nil
     }
+}
 
+extension LogVerifier {
     /// What is wrong with the event's `meta` for its role, or nil.
     static func metaProblem(_ event: CheckedEvent) -> String? {
         let meta = event.meta

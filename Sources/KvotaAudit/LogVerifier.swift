@@ -42,11 +42,8 @@ public struct LogVerifier: Sendable {
 
     /// Expected roots by tree size, not yet reached.
     var expectedRoots: [UInt64: TreeHash] = [:]
-    /// Every eventId so far.
-    var eventIds: Set<UUID> = []
-    /// The last version of each stream.
-    var streamVersions: [StreamKey: Int64] = [:]
-    var lastRecordedAt: Timestamp?
+    /// The envelope rules' memory of the events so far (ids, stream versions, time).
+    var envelope = EnvelopeRules()
     /// Bytes of the export after its last newline so far (see ``append(export:)``).
     var partialLine: [UInt8] = []
     /// Events whose bytes one core checks at a time; a chunk of one batch is checked on the caller's thread.
@@ -61,8 +58,9 @@ public struct LogVerifier: Sendable {
     public var size: UInt64 { frontier.size }
     /// The root of the tree over the events verified so far.
     public var root: TreeHash { frontier.root }
-    /// The number of streams seen.
-    public var streams: Int { streamVersions.count }
+    /// The number of streams among the events verified (their events at version 0). The envelope
+    /// stage may have read further when verification stopped at a failure.
+    public internal(set) var streams = 0
 
     /// Requires the root at tree size `size` to be `root`: checked when the log reaches that size
     /// (now, if it is there), and a ``Failure/Kind/truncated`` failure at ``finish()`` if it never does.
@@ -74,6 +72,8 @@ public struct LogVerifier: Sendable {
             if let failure = compareRoot(expected: root) { self.failure = self.failure ?? failure }
         } else {
             expectedRoots[size] = root
+            // Room for the events up to that size (within reason: the size is the server's word).
+            envelope.reserve(events: Int(min(size - frontier.size, 8_000_000)))
         }
     }
 
@@ -111,7 +111,7 @@ public struct LogVerifier: Sendable {
     /// Where the verification stands.
     public var report: Report {
         Report(
-            size: frontier.size, root: frontier.root, frontier: frontier, streams: streamVersions.count,
+            size: frontier.size, root: frontier.root, frontier: frontier, streams: streams,
             checkedSizes: checkedSizes, failure: failure)
     }
 

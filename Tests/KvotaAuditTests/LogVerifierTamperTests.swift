@@ -8,11 +8,21 @@ struct LogVerifierTamperTests {
     static let log = StoredLog.valid()
     static let bytes = log.bytes
 
-    /// The failure of `events` against the valid log's checkpoint, or of the events alone.
+    /// The failure of `events` against the valid log's checkpoint, or of the events alone. Verified
+    /// in one batch (in order on the caller's thread) and in batches of 1 and 3 (bytes checked across
+    /// cores, the envelope and rules stages on threads of their own): every way finds the same failure
+    /// and stops at the same size.
     static func failure(
         _ events: [[UInt8]], checkpoint: Checkpoint? = log.checkpoint, leafHashes: [TreeHash]? = nil
     ) -> LogVerifier.Failure? {
-        LogVerifierTests.verify(events, checkpoint: checkpoint, leafHashes: leafHashes).failure
+        let whole = LogVerifierTests.verify(events, checkpoint: checkpoint, leafHashes: leafHashes)
+        for batchSize in [1, 3] {
+            let split = LogVerifierTests.verify(
+                events, checkpoint: checkpoint, leafHashes: leafHashes, batchSize: batchSize)
+            #expect(split.failure == whole.failure, "batches of \(batchSize)")
+            #expect(split.size == whole.size && split.streams == whole.streams, "batches of \(batchSize)")
+        }
+        return whole.failure
     }
 
     @Test("a changed data field that the rules accept: the checkpoint's root, or the claimed leaf hash, names it")
@@ -170,6 +180,25 @@ struct LogVerifierTamperTests {
         #expect(failure.position == 15)
         #expect(failure.message.contains("allocated 3, inUse 3"))
         #expect(failure.message.contains("shortfall 1"))
+    }
+
+    @Test("a rule broken before an envelope failure, and the other way round: the earlier one wins")
+    func rulesAndEnvelopeInOrder() throws {
+        var log = StoredLog.valid()
+        for n in 4...7 {
+            log.add(
+                StoredLog.permitStream(n), "PermitIssued",
+                StoredLog.permitData(worker: n, validFrom: "2025-03-07", validUntil: "2025-12-31"),
+                by: .region(.almaty), at: "2025-03-07T05:0\(n):00Z")
+        }
+        // Position 15 breaks the quota; a repeated eventId after it, at 16.
+        let later = log.bytes.rewriting(16) { $0.eventId = log.events[2].eventId }
+        let rulesFirst = try #require(LogVerifierTamperTests.failure(later, checkpoint: nil))
+        #expect(rulesFirst.position == 15 && rulesFirst.code == "quota-exhausted")
+        // A repeated eventId at 14, before the broken quota.
+        let earlier = log.bytes.rewriting(14) { $0.eventId = log.events[2].eventId }
+        let envelopeFirst = try #require(LogVerifierTamperTests.failure(earlier, checkpoint: nil))
+        #expect(envelopeFirst.position == 14 && envelopeFirst.kind == .duplicateEventId)
     }
 
     @Test("a root that differs from the checkpoint's at its size")
