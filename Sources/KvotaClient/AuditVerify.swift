@@ -239,10 +239,13 @@ public struct AuditVerification: Sendable {
         }
         defer { try? handle.close() }
         var bytes = 0
+        // The next block is read while the last one is verified.
+        let background = LogVerifier.Background(logVerifier)
         while let block = try? handle.read(upToCount: 4 << 20), !block.isEmpty {
             bytes += block.count
-            if logVerifier.append(export: block) != nil { break }
+            if !background.append(block) { break }
         }
+        logVerifier = background.finish()
         return Outcome(
             report: logVerifier.finish(), checkpoint: checkpoint, keyPinned: pinned, consistentWith: nil, bytes: bytes,
             seconds: Date().timeIntervalSince(started))
