@@ -27,6 +27,9 @@ struct ClientBenchmark: AsyncParsableCommand {
             """)
     var phases = "pull,audit,import,sync"
 
+    @Option(help: "Keep the work directory (the profiles' home under home/, the bundle under bundle/) at this path.")
+    var keep: String?
+
     func run() async throws {
         let phases = Set(phases.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         for phase in phases where !["pull", "audit", "import", "sync"].contains(phase) {
@@ -47,7 +50,14 @@ struct ClientBenchmark: AsyncParsableCommand {
             "kvota-bench-client-\(UUID().uuidString)"
         ).path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: work) }
+        defer {
+            if let keep {
+                try? FileManager.default.removeItem(atPath: keep)
+                try? FileManager.default.moveItem(atPath: work, toPath: keep)
+            } else {
+                try? FileManager.default.removeItem(atPath: work)
+            }
+        }
         let url = try cluster.freshDatabase("bench_client")
 
         // The log to pull: LargeHistory, imported in-process (with the quota rules, as kvotad keeps it).
