@@ -34,10 +34,15 @@ extension LogVerifier {
         /// Blocks the caller while `ahead` blocks wait to be verified.
         public func append(_ bytes: some Collection<UInt8>) -> Bool {
             guard !failed.load(ordering: .relaxed) else { return false }
+            // A block ends at a newline, so the verifier has no partial line to copy in front of the next.
             let full: [UInt8]? = block.withLock { block in
                 block.append(contentsOf: bytes)
-                guard block.count >= blockBytes else { return nil }
-                defer { block = []; block.reserveCapacity(blockBytes + (64 << 10)) }
+                guard block.count >= blockBytes, let last = block.lastIndex(of: UInt8(ascii: "\n")) else { return nil }
+                var next = [UInt8]()
+                next.reserveCapacity(blockBytes + (64 << 10))
+                next.append(contentsOf: block[(last + 1)...])
+                block.removeSubrange((last + 1)...)
+                defer { block = next }
                 return block
             }
             if let full { submit(full) }
@@ -66,7 +71,7 @@ extension LogVerifier {
             queue.async { [self] in
                 defer { slots.signal() }
                 guard !failed.load(ordering: .relaxed) else { return }
-                let failure = verifier.withLock { $0.append(export: bytes) }
+                let failure = verifier.withLock { $0.append(exportBlock: bytes) }
                 if failure != nil { failed.store(true, ordering: .relaxed) }
             }
         }

@@ -13,6 +13,18 @@ extension LogVerifier {
         guard failure == nil else { return failure }
         var buffer = partialLine
         buffer.append(contentsOf: bytes)
+        return append(exportBuffer: buffer)
+    }
+
+    /// ``append(export:)`` of bytes already gathered in an array of their own (no copy when no partial
+    /// line waits before them).
+    mutating func append(exportBlock bytes: [UInt8]) -> Failure? {
+        guard failure == nil else { return failure }
+        return append(exportBuffer: partialLine.isEmpty ? bytes : partialLine + bytes)
+    }
+
+    /// Verifies the complete lines of `buffer`, keeping what follows its last newline for the next call.
+    private mutating func append(exportBuffer buffer: [UInt8]) -> Failure? {
         var ranges: [Range<Int>] = []
         var start = 0
         buffer.withUnsafeBufferPointer { buffer in

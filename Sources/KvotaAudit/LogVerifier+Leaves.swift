@@ -38,14 +38,29 @@ struct EventChunk: Sendable {
 
 /// An event whose bytes passed: what the replay needs of it, its leaf hash, and its typed reading
 /// (or the rules' refusal of its stream, type and data).
-struct CheckedEvent: Sendable {
-    var eventId: UUID
-    var stream: StreamKey
-    var version: Int64
-    var type: String
-    var meta: EventMetadata
-    var leafHash: TreeHash
-    var domain: Result<DomainEvent, Rejection>
+/// A class, not a struct: each stage takes events out of its batch, and a copy is then one retain
+/// instead of one per string and record inside.
+final class CheckedEvent: Sendable {
+    let eventId: UUID
+    let stream: StreamKey
+    let version: Int64
+    let type: String
+    let meta: EventMetadata
+    let leafHash: TreeHash
+    let domain: Result<DomainEvent, Rejection>
+
+    init(
+        eventId: UUID, stream: StreamKey, version: Int64, type: String, meta: EventMetadata, leafHash: TreeHash,
+        domain: Result<DomainEvent, Rejection>
+    ) {
+        self.eventId = eventId
+        self.stream = stream
+        self.version = version
+        self.type = type
+        self.meta = meta
+        self.leafHash = leafHash
+        self.domain = domain
+    }
 }
 
 /// A stream name with its hash computed beforehand (by the checkers, on every core), so that the

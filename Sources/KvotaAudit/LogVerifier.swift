@@ -73,7 +73,9 @@ public struct LogVerifier: Sendable {
         } else {
             expectedRoots[size] = root
             // Room for the events up to that size (within reason: the size is the server's word).
-            envelope.reserve(events: Int(min(size - frontier.size, 8_000_000)))
+            let events = Int(min(size - frontier.size, 8_000_000))
+            envelope.reserve(events: events)
+            state.reserve(events: events)
         }
     }
 

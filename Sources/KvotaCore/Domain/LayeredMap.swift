@@ -54,6 +54,13 @@ public struct LayeredMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }(&self[key])
     }
 
+    /// Makes room in the base for `capacity` entries in all, when this map is its only holder (a fold
+    /// or a replay that knows how far it goes), so it does not grow by rehashing.
+    public mutating func reserveCapacity(_ capacity: Int) {
+        guard overlay.isEmpty, isKnownUniquelyReferenced(&base) else { return }
+        base.entries.reserveCapacity(capacity)
+    }
+
     /// Folds the overlay into the base. Cheap when this map is the base's only holder.
     public mutating func flatten() {
         if overlay.isEmpty { return }
@@ -77,5 +84,5 @@ public struct LayeredMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         return result
     }
 
-    public var count: Int { entries.count }
+    public var count: Int { overlay.isEmpty ? base.entries.count : entries.count }
 }

@@ -18,6 +18,15 @@ public struct QuotaState: Sendable {
     /// Position of the last event folded in; -1 for none.
     public var position: Int64 = -1
 
+    /// Makes room for the records of about `events` more events (a replay that knows its length):
+    /// applications and permits take most of a log, and each permit holds a worker for its year.
+    public mutating func reserve(events: Int) {
+        let events = max(0, events)
+        applications.reserveCapacity(applications.count + events / 4)
+        permits.reserveCapacity(permits.count + events / 2)
+        activeWorkers.reserveCapacity(activeWorkers.count + events / 2)
+    }
+
     public init() {}
 
     public func book(_ key: QuotaKey) -> QuotaBook { books[key] ?? QuotaBook() }
