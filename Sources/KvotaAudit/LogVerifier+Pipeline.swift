@@ -3,15 +3,12 @@ import Synchronization
 
 /// The byte checks of a chunk's batches of events, run ahead on every core while the caller replays
 /// the batches already checked, in order: the pure work and the sequential replay overlap. Checkers
-/// run at most `window` batches ahead of the replay, so memory stays bounded however large the chunk.
+/// run at most four batches each ahead of the next stage, so memory stays bounded however large the chunk.
 final class CheckPipeline: Sendable {
     typealias Batch = [Result<CheckedEvent, LogVerifier.Failure>]
 
     let ranges: [Range<Int>]
-    private let results: Mutex<[Batch?]>
-    private let ready: [DispatchSemaphore]
-    /// One permit per batch the checkers may run ahead.
-    private let window: DispatchSemaphore
+    private let handoff: BatchHandoff<Batch>
     private let next = Atomic<Int>(0)
     private let stopped = Atomic<Bool>(false)
     private let group = DispatchGroup()
@@ -20,43 +17,70 @@ final class CheckPipeline: Sendable {
     /// Starts `checkers` threads checking `chunk`'s events (the first at position `first`) in batches.
     init(chunk: EventChunk, first: Int64, batchSize: Int, checkers: Int) {
         ranges = stride(from: 0, to: chunk.count, by: batchSize).map { $0..<min($0 + batchSize, chunk.count) }
-        results = Mutex([Batch?](repeating: nil, count: ranges.count))
-        ready = ranges.map { _ in DispatchSemaphore(value: 0) }
-        // Made at 0 and raised: libdispatch traps when a semaphore is freed below the value it was
-        // made with, which this one is whenever the replay stops at a failure before taking every batch.
-        window = DispatchSemaphore(value: 0)
-        for _ in 0..<(4 * checkers) { window.signal() }
+        handoff = BatchHandoff(count: ranges.count, ahead: 4 * checkers)
         self.checkers = checkers
         for _ in 0..<checkers {
             DispatchQueue.global().async(group: group) { [self] in
                 var scratch = LogVerifier.Scratch()
                 while true {
-                    window.wait()
+                    handoff.waitForRoom()
                     let index = next.add(1, ordering: .relaxed).oldValue
                     guard index < ranges.count, !stopped.load(ordering: .relaxed) else { return }
-                    let batch = LogVerifier.check(chunk, ranges[index], first: first, scratch: &scratch)
-                    results.withLock { $0[index] = batch }
-                    ready[index].signal()
+                    handoff.put(LogVerifier.check(chunk, ranges[index], first: first, scratch: &scratch), at: index)
                 }
             }
         }
     }
 
     /// The checked batch `index`, waiting for it; lets the checkers run one batch further ahead.
-    func take(_ index: Int) -> Batch {
-        ready[index].wait()
-        window.signal()
-        return results.withLock { results in
-            defer { results[index] = nil }
-            return results[index]!
-        }
-    }
+    func take(_ index: Int) -> Batch { handoff.take(index) }
 
     /// Stops the checkers after their current batch and waits for them.
     func finish() {
         stopped.store(true, ordering: .relaxed)
-        for _ in 0..<checkers { window.signal() }
+        handoff.release(checkers)
         group.wait()
+    }
+}
+
+/// Batches handed from a stage running ahead to the next one, which takes them in index order: the
+/// producers wait for room (at most `ahead` batches put and not yet taken), so memory stays bounded.
+final class BatchHandoff<Value: Sendable>: Sendable {
+    private let values: Mutex<[Value?]>
+    private let ready: [DispatchSemaphore]
+    /// One permit per batch the producers may put ahead of the consumer.
+    private let room: DispatchSemaphore
+
+    init(count: Int, ahead: Int) {
+        values = Mutex([Value?](repeating: nil, count: count))
+        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        // Made at 0 and raised: libdispatch traps when a semaphore is freed below the value it was
+        // made with, which this one is whenever the consumer stops at a failure before taking every batch.
+        room = DispatchSemaphore(value: 0)
+        release(max(1, ahead))
+    }
+
+    /// Waits until there is room for one more batch.
+    func waitForRoom() { room.wait() }
+
+    /// Gives `count` more permits: to wake producers waiting for room when the work stops.
+    func release(_ count: Int) {
+        for _ in 0..<count { room.signal() }
+    }
+
+    func put(_ value: Value, at index: Int) {
+        values.withLock { $0[index] = value }
+        ready[index].signal()
+    }
+
+    /// Batch `index`, waiting for it; makes room for one more.
+    func take(_ index: Int) -> Value {
+        ready[index].wait()
+        room.signal()
+        return values.withLock { values in
+            defer { values[index] = nil }
+            return values[index]!
+        }
     }
 }
 
@@ -81,17 +105,14 @@ extension LogVerifier {
 
 /// The envelope rules over a chunk's checked batches, in order, on a thread of their own: at most
 /// `ahead` batches ahead of the rules' replay, which takes each batch with how many of its events
-/// passed and the failure of the next one. The stage owns the rules' memory until ``finish()``.
+/// passed and the failure of the next one. The stage owns the rules' memory until ``finish(into:)``.
 final class EnvelopeStage: @unchecked Sendable {
     typealias Batch = (checked: CheckPipeline.Batch, passed: Int, failure: LogVerifier.Failure?)
 
     private var envelope: EnvelopeRules
-    private let results: Mutex<[Batch?]>
-    private let ready: [DispatchSemaphore]
-    private let window: DispatchSemaphore
+    private let handoff: BatchHandoff<Batch>
     private let stopped = Atomic<Bool>(false)
     private let group = DispatchGroup()
-
     private let pipeline: CheckPipeline
     private let first: Int64
 
@@ -100,11 +121,7 @@ final class EnvelopeStage: @unchecked Sendable {
         self.pipeline = pipeline
         self.first = first
         envelope = EnvelopeRules()
-        results = Mutex([Batch?](repeating: nil, count: pipeline.ranges.count))
-        ready = pipeline.ranges.map { _ in DispatchSemaphore(value: 0) }
-        // Made at 0 and raised, as the checkers' window (see ``CheckPipeline``).
-        window = DispatchSemaphore(value: 0)
-        for _ in 0..<max(1, ahead) { window.signal() }
+        handoff = BatchHandoff(count: pipeline.ranges.count, ahead: ahead)
     }
 
     /// Takes the envelope rules (leaving empty ones: the stage must hold the only copy of their sets,
@@ -115,31 +132,23 @@ final class EnvelopeStage: @unchecked Sendable {
         // wait for a thread of the global pool that the stage holds.
         DispatchQueue(label: "kvota.audit.envelope").async(group: group) { [self] in
             for (index, range) in pipeline.ranges.enumerated() {
-                window.wait()
+                handoff.waitForRoom()
                 guard !stopped.load(ordering: .relaxed) else { return }
                 let checked = pipeline.take(index)
                 let (passed, failure) = envelope.check(checked, first: first + Int64(range.lowerBound))
-                results.withLock { $0[index] = (checked, passed, failure) }
-                ready[index].signal()
+                handoff.put((checked, passed, failure), at: index)
                 if failure != nil { return }
             }
         }
     }
 
     /// Batch `index`, its envelopes checked, waiting for it; lets the stage run one batch further ahead.
-    func take(_ index: Int) -> Batch {
-        ready[index].wait()
-        window.signal()
-        return results.withLock { results in
-            defer { results[index] = nil }
-            return results[index]!
-        }
-    }
+    func take(_ index: Int) -> Batch { handoff.take(index) }
 
     /// Stops the stage after its current batch, waits for it, and hands back the envelope rules.
     func finish(into rules: inout EnvelopeRules) {
         stopped.store(true, ordering: .relaxed)
-        window.signal()
+        handoff.release(1)
         group.wait()
         swap(&envelope, &rules)
     }

@@ -164,15 +164,22 @@ struct LogVerifierTamperTests {
         #expect(LogVerifierTamperTests.failure(spaced)?.kind == .nonCanonical)
     }
 
-    @Test("a permit beyond the region's allocation, with correct hashes, is refused as quota-exhausted")
-    func quotaBroken() throws {
+    /// The valid log and one more Almaty permit for each of `permits` (the third of them, at position
+    /// 15, is one beyond the region's allocation of 3).
+    static func withPermits(_ permits: ClosedRange<Int>) -> StoredLog {
         var log = StoredLog.valid()
-        for n in 4...6 {
+        for n in permits {
             log.add(
                 StoredLog.permitStream(n), "PermitIssued",
                 StoredLog.permitData(worker: n, validFrom: "2025-03-07", validUntil: "2025-12-31"),
                 by: .region(.almaty), at: "2025-03-07T05:0\(n):00Z")
         }
+        return log
+    }
+
+    @Test("a permit beyond the region's allocation, with correct hashes, is refused as quota-exhausted")
+    func quotaBroken() throws {
+        let log = LogVerifierTamperTests.withPermits(4...6)
         let failure = try #require(
             LogVerifierTamperTests.failure(log.bytes, checkpoint: log.checkpoint, leafHashes: log.leafHashes))
         #expect(failure.kind == .refused)
@@ -184,13 +191,7 @@ struct LogVerifierTamperTests {
 
     @Test("a rule broken before an envelope failure, and the other way round: the earlier one wins")
     func rulesAndEnvelopeInOrder() throws {
-        var log = StoredLog.valid()
-        for n in 4...7 {
-            log.add(
-                StoredLog.permitStream(n), "PermitIssued",
-                StoredLog.permitData(worker: n, validFrom: "2025-03-07", validUntil: "2025-12-31"),
-                by: .region(.almaty), at: "2025-03-07T05:0\(n):00Z")
-        }
+        let log = LogVerifierTamperTests.withPermits(4...7)
         // Position 15 breaks the quota; a repeated eventId after it, at 16.
         let later = log.bytes.rewriting(16) { $0.eventId = log.events[2].eventId }
         let rulesFirst = try #require(LogVerifierTamperTests.failure(later, checkpoint: nil))
