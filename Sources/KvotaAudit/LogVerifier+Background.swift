@@ -8,7 +8,7 @@ extension LogVerifier {
     /// while it is checked, and hand the checkers chunks too small to spread across the cores.
     ///
     /// ```swift
-    /// let background = LogVerifier.Background(verifier)
+    /// let background = LogVerifier.Background(consume verifier)
     /// for try await buffer in body { guard background.append(buffer) else { break } }
     /// let verifier = background.finish()
     /// ```
@@ -21,7 +21,9 @@ extension LogVerifier {
         private let failed = Atomic<Bool>(false)
 
         /// `blockBytes`: how much is gathered before a block is verified; `ahead`: blocks waiting at most.
-        public init(_ verifier: LogVerifier, blockBytes: Int = 4 << 20, ahead: Int = 2) {
+        /// Pass the verifier with `consume`: a copy left with the caller shares the quota state's maps,
+        /// and every change the replay makes to them then goes through a copy of its own.
+        public init(_ verifier: consuming LogVerifier, blockBytes: Int = 4 << 20, ahead: Int = 2) {
             self.verifier = Mutex(verifier)
             self.blockBytes = max(1, blockBytes)
             block = Mutex([])
@@ -57,7 +59,11 @@ extension LogVerifier {
             }
             if !rest.isEmpty { submit(rest) }
             queue.sync {}
-            return verifier.withLock { $0 }
+            return verifier.withLock { verifier in
+                var out = LogVerifier()
+                swap(&out, &verifier)
+                return out
+            }
         }
 
         /// Stops: blocks not yet verified are skipped; returns when none is being verified.

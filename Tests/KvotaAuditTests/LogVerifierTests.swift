@@ -74,7 +74,8 @@ struct LogVerifierTests {
                 for cut in [1, 7, 599] {
                     var verifier = LogVerifier(batchSize: 2)
                     verifier.expect(LogVerifierTests.log.checkpoint)
-                    let background = LogVerifier.Background(verifier, blockBytes: blockBytes, ahead: cut == 7 ? 1 : 2)
+                    let background = LogVerifier.Background(
+                        consume verifier, blockBytes: blockBytes, ahead: cut == 7 ? 1 : 2)
                     for start in stride(from: 0, to: bytes.count, by: cut) {
                         guard background.append(bytes[start..<min(start + cut, bytes.count)]) else { break }
                     }
