@@ -8,9 +8,9 @@ extension LogVerifier {
     /// while it is checked, and hand the checkers chunks too small to spread across the cores.
     ///
     /// ```swift
-    /// let background = LogVerifier.Background(consume verifier)
+    /// let background = LogVerifier.Background(taking: &verifier)
     /// for try await buffer in body { guard background.append(buffer) else { break } }
-    /// let verifier = background.finish()
+    /// verifier = background.finish()
     /// ```
     public final class Background: Sendable {
         private let verifier: Mutex<LogVerifier>
@@ -20,11 +20,14 @@ extension LogVerifier {
         private let queue = DispatchQueue(label: "kvota.audit.verify")
         private let failed = Atomic<Bool>(false)
 
-        /// `blockBytes`: how much is gathered before a block is verified; `ahead`: blocks waiting at most.
-        /// Pass the verifier with `consume`: a copy left with the caller shares the quota state's maps,
-        /// and every change the replay makes to them then goes through a copy of its own.
-        public init(_ verifier: consuming LogVerifier, blockBytes: Int = 4 << 20, ahead: Int = 2) {
-            self.verifier = Mutex(verifier)
+        /// Takes `verifier` (leaving a new one in its place until ``finish()`` gives it back): a copy left
+        /// with the caller would share the quota state's maps, and every change the replay makes to them
+        /// would then go through a copy of its own. `blockBytes`: how much is gathered before a block is
+        /// verified; `ahead`: blocks waiting at most.
+        public init(taking verifier: inout LogVerifier, blockBytes: Int = 4 << 20, ahead: Int = 2) {
+            var taken = LogVerifier()
+            swap(&taken, &verifier)
+            self.verifier = Mutex(taken)
             self.blockBytes = max(1, blockBytes)
             block = Mutex([])
             // Made at 0 and raised (libdispatch traps when a semaphore is freed below its initial value).

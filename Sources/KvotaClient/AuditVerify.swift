@@ -142,7 +142,7 @@ public struct AuditVerification: Sendable {
         var bytes = 0
         if checkpoint.size > 0 {
             // Verified in blocks on a thread of its own while the download goes on.
-            let background = LogVerifier.Background(consume logVerifier)
+            let background = LogVerifier.Background(taking: &logVerifier)
             do {
                 try await api.stream("/v1/audit/entries?start=0&end=\(checkpoint.size)") { buffer in
                     bytes += buffer.readableBytes
@@ -240,7 +240,7 @@ public struct AuditVerification: Sendable {
         defer { try? handle.close() }
         var bytes = 0
         // The next block is read while the last one is verified.
-        let background = LogVerifier.Background(consume logVerifier)
+        let background = LogVerifier.Background(taking: &logVerifier)
         while let block = try? handle.read(upToCount: 4 << 20), !block.isEmpty {
             bytes += block.count
             if !background.append(block) { break }

@@ -75,7 +75,7 @@ struct LogVerifierTests {
                     var verifier = LogVerifier(batchSize: 2)
                     verifier.expect(LogVerifierTests.log.checkpoint)
                     let background = LogVerifier.Background(
-                        consume verifier, blockBytes: blockBytes, ahead: cut == 7 ? 1 : 2)
+                        taking: &verifier, blockBytes: blockBytes, ahead: cut == 7 ? 1 : 2)
                     for start in stride(from: 0, to: bytes.count, by: cut) {
                         guard background.append(bytes[start..<min(start + cut, bytes.count)]) else { break }
                     }
