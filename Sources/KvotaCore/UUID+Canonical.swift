@@ -82,28 +82,19 @@ extension UUID {
     }
 
     /// `8-4-4-4-12` hex (either case) at fixed offsets: the hyphens checked, the 32 digits read
-    /// without a branch per digit.
+    /// by ``UnsafeBufferPointer/accumulateHex(_:into:uppercase:)``.
     private static func parse(_ text: UnsafeBufferPointer<UInt8>) -> UUID? {
         let hyphen = UInt8(ascii: "-")
         guard text.count == 36, text[8] == hyphen, text[13] == hyphen, text[18] == hyphen, text[23] == hyphen
         else { return nil }
-        var bad: UInt8 = 0
-        func read(_ range: Range<Int>, into word: inout UInt64) {
-            for unit in text[range] {
-                let digit = unit &- UInt8(ascii: "0")
-                let letter = (unit | 0x20) &- UInt8(ascii: "a")
-                bad |= (digit < 10 || letter < 6) ? 0 : 1
-                word = word << 4 | UInt64((digit < 10 ? digit : letter &+ 10) & 0x0F)
-            }
-        }
         var high: UInt64 = 0
         var low: UInt64 = 0
-        read(0..<8, into: &high)
-        read(9..<13, into: &high)
-        read(14..<18, into: &high)
-        read(19..<23, into: &low)
-        read(24..<36, into: &low)
-        guard bad == 0 else { return nil }
+        guard text.accumulateHex(0..<8, into: &high, uppercase: true),
+            text.accumulateHex(9..<13, into: &high, uppercase: true),
+            text.accumulateHex(14..<18, into: &high, uppercase: true),
+            text.accumulateHex(19..<23, into: &low, uppercase: true),
+            text.accumulateHex(24..<36, into: &low, uppercase: true)
+        else { return nil }
         var value = uuid_t(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &value) { raw in
             raw.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)

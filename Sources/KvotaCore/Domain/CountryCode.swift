@@ -76,21 +76,13 @@ public struct WorkerRef: Sendable, Hashable, CustomStringConvertible {
     /// The four big-endian words of 64 lowercase hex digits, or nil.
     private static func words(hex: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64, UInt64)? {
         guard hex.count == 64 else { return nil }
-        func word(_ start: Int) -> UInt64? {
-            var word: UInt64 = 0
-            var bad: UInt8 = 0
-            for unit in hex[start..<start + 16] {
-                let digit = unit &- UInt8(ascii: "0")
-                let letter = unit &- UInt8(ascii: "a")
-                // A digit, else a letter a-f (10-15); anything else marks the word bad.
-                let nibble = digit < 10 ? digit : letter &+ 10
-                bad |= (digit < 10 || letter < 6) ? 0 : 1
-                word = word << 4 | UInt64(nibble & 0x0F)
-            }
-            return bad == 0 ? word : nil
-        }
-        guard let w0 = word(0), let w1 = word(16), let w2 = word(32), let w3 = word(48) else { return nil }
-        return (w0, w1, w2, w3)
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        guard hex.accumulateHex(0..<16, into: &words.0, uppercase: false),
+            hex.accumulateHex(16..<32, into: &words.1, uppercase: false),
+            hex.accumulateHex(32..<48, into: &words.2, uppercase: false),
+            hex.accumulateHex(48..<64, into: &words.3, uppercase: false)
+        else { return nil }
+        return words
     }
 
     /// The 64 lowercase hex digits.
