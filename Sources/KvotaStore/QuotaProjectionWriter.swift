@@ -16,8 +16,8 @@ enum QuotaProjectionWriter {
         var isEmpty: Bool { ceilings.isEmpty && regions.isEmpty }
         var books: Set<QuotaKey> { ceilings.union(regions.map(\.key)) }
 
-        mutating func permit(_ permit: PermitIssued) {
-            let key = QuotaKey(year: permit.year, line: permit.line)
+        mutating func permit(_ permit: QuotaTerms) {
+            let key = permit.key
             regions.insert(Cell(key: key, row: permit.region))
             categories.insert(Cell(key: key, row: RegionCategory(region: permit.region, category: permit.category)))
             countries.insert(Cell(key: key, row: permit.countryOfOrigin.code))
@@ -46,7 +46,7 @@ enum QuotaProjectionWriter {
                 touched.regions.insert(Cell(key: key, row: request.region))
                 if let donor = request.fromRegion { touched.regions.insert(Cell(key: key, row: donor)) }
             case .permitIssued(_, let permit):
-                touched.permit(permit)
+                touched.permit(QuotaTerms(permit))
             case .permitRevoked(let id, _), .permitExpired(let id):
                 if let permit = state.permits[id]?.permit { touched.permit(permit) }
             default:

@@ -64,3 +64,20 @@ public struct BIN: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var description: String { digits }
     public static func < (lhs: BIN, rhs: BIN) -> Bool { lhs.digits < rhs.digits }
 }
+
+extension BIN {
+    /// The twelve digits as an integer (40 bits hold them), for records kept by the hundred thousand.
+    var packed: UInt64 { digits.utf8.reduce(0) { $0 &* 10 &+ UInt64($1 &- 0x30) } }
+
+    /// The BIN whose ``packed`` value is `packed` (only ever one read from a valid BIN).
+    init(packed: UInt64) {
+        digits = String(unsafeUninitializedCapacity: 12) { bytes in
+            var value = packed
+            for index in stride(from: 11, through: 0, by: -1) {
+                bytes[index] = 0x30 + UInt8(value % 10)
+                value /= 10
+            }
+            return 12
+        }
+    }
+}

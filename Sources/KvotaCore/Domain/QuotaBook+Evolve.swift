@@ -26,13 +26,13 @@ extension QuotaBook {
     }
 
     /// A permit of this book became active: one more unit in use.
-    public mutating func take(_ permit: PermitIssued) {
+    public mutating func take(_ permit: QuotaTerms) {
         inUse[permit.region, default: 0] += 1
         usage[permit.usageKey, default: 0] += 1
     }
 
     /// An active permit of this book ended: its unit is free.
-    public mutating func release(_ permit: PermitIssued) {
+    public mutating func release(_ permit: QuotaTerms) {
         inUse[permit.region, default: 0] -= 1
         if let count = usage[permit.usageKey] { usage[permit.usageKey] = count > 1 ? count - 1 : nil }
     }

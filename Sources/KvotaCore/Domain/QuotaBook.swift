@@ -47,22 +47,6 @@ public struct ReallocationRecord: Sendable, Hashable {
     public var approvedUnits: Int64?
 }
 
-public struct ApplicationRecord: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable { case filed, approved, rejected, withdrawn }
-    public var filing: ApplicationFiled
-    public var status: Status
-    /// Permits issued against it (ended ones included: `workers` caps issuance, not active permits).
-    public var issued: Int64
-}
-
-public struct PermitRecord: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable { case active, revoked, expired }
-    public var permit: PermitIssued
-    public var status: Status
-    /// The last valid day, after extensions.
-    public var validUntil: CalendarDate
-}
-
 public struct BarRecord: Sendable, Hashable {
     public var bar: EmployerBarred
     public var lifted: Bool

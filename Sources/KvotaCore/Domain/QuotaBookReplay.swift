@@ -7,7 +7,7 @@ public struct QuotaBookReplay: Sendable {
     public private(set) var books: [QuotaKey: QuotaBook]
     public private(set) var position: Int64
     /// Permits issued within the replay.
-    private var issued: [UUID: PermitIssued] = [:]
+    private var issued: [UUID: QuotaTerms] = [:]
 
     public init(books: [QuotaKey: QuotaBook] = [:], position: Int64 = -1) {
         self.books = books
@@ -36,12 +36,13 @@ public struct QuotaBookReplay: Sendable {
             .reallocationApproved(let key, _), .reallocationRejected(let key, _, _):
             books[key, default: QuotaBook()].apply(event)
         case .permitIssued(let id, let permit):
-            issued[id] = permit
-            books[QuotaKey(year: permit.year, line: permit.line), default: QuotaBook()].take(permit)
+            let terms = QuotaTerms(permit)
+            issued[id] = terms
+            books[terms.key, default: QuotaBook()].take(terms)
         case .permitRevoked(let id, _), .permitExpired(let id):
             // Accepted only while active, so the unit is always released.
-            guard let permit = issued.removeValue(forKey: id) ?? facts[id] else { return }
-            books[QuotaKey(year: permit.year, line: permit.line)]?.release(permit)
+            guard let permit = issued.removeValue(forKey: id) ?? facts[id].map(QuotaTerms.init) else { return }
+            books[permit.key]?.release(permit)
         default:
             return
         }

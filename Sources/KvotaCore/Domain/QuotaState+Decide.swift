@@ -209,9 +209,9 @@ extension QuotaState {
         if let holder = activeWorkers[WorkerYear(worker: permit.workerRef, year: permit.year)] {
             throw Conflict.duplicateWorker(permit: holder, year: permit.year)
         }
-        guard application.status == .approved, application.issued < filing.workers else {
+        guard application.status == .approved, application.issued < application.workers else {
             throw Conflict.applicationExhausted(
-                permit.applicationId, workers: filing.workers, issued: application.issued,
+                permit.applicationId, workers: application.workers, issued: application.issued,
                 state: application.status.rawValue)
         }
         if permit.cat1Role != filing.cat1Role {

@@ -10,7 +10,8 @@ extension QuotaState {
             .reallocationApproved(let key, _), .reallocationRejected(let key, _, _):
             books[key, default: QuotaBook()].apply(event)
         case .applicationFiled(let id, let filing):
-            applications[id] = ApplicationRecord(filing: filing, status: .filed, issued: 0)
+            applications[id] = ApplicationRecord(
+                filing: QuotaTerms(filing), workers: filing.workers, status: .filed, issued: 0)
             if let seat = filing.cat1Seat { openCat1Applications[seat] = id }
         case .applicationApproved(let id):
             applications[id]?.status = .approved
@@ -47,34 +48,30 @@ extension QuotaState {
     }
 
     private mutating func issue(_ id: UUID, _ permit: PermitIssued) {
-        permits[id] = PermitRecord(permit: permit, status: .active, validUntil: permit.validUntil)
+        let record = PermitRecord(issued: permit)
+        permits[id] = record
         // An application whose workers all have permits no longer holds its cat1 seat open.
         let spent = applications.update(permit.applicationId) { record -> Cat1Seat? in
             record.issued += 1
-            return record.issued >= record.filing.workers ? record.filing.cat1Seat : nil
+            return record.issued >= record.workers ? record.filing.cat1Seat : nil
         }
         if let seat = spent ?? nil { releaseCat1Application(seat, permit.applicationId) }
-        activeWorkers[WorkerYear(worker: permit.workerRef, year: permit.year)] = id
-        if let role = permit.cat1Role {
-            cat1Holders[Cat1Seat(employer: permit.employerBin, role: role, title: permit.positionTitle)] = id
-        }
-        books[QuotaKey(year: permit.year, line: permit.line), default: QuotaBook()].take(permit)
+        activeWorkers[record.workerYear] = id
+        if let seat = record.permit.cat1Seat { cat1Holders[seat] = id }
+        books[record.permit.key, default: QuotaBook()].take(record.permit)
     }
 
     private mutating func end(_ id: UUID, as status: PermitRecord.Status) {
-        let ended = permits.update(id) { record -> PermitIssued? in
+        let ended = permits.update(id) { record -> PermitRecord? in
             guard record.status == .active else { return nil }
             record.status = status
-            return record.permit
+            return record
         }
-        guard let permit = ended ?? nil else { return }
-        let worker = WorkerYear(worker: permit.workerRef, year: permit.year)
+        guard let record = ended ?? nil else { return }
+        let worker = record.workerYear
         if activeWorkers[worker] == id { activeWorkers[worker] = nil }
-        if let role = permit.cat1Role {
-            let seat = Cat1Seat(employer: permit.employerBin, role: role, title: permit.positionTitle)
-            if cat1Holders[seat] == id { cat1Holders[seat] = nil }
-        }
-        books[QuotaKey(year: permit.year, line: permit.line)]?.release(permit)
+        if let seat = record.permit.cat1Seat, cat1Holders[seat] == id { cat1Holders[seat] = nil }
+        books[record.permit.key]?.release(record.permit)
     }
 }
 
@@ -82,11 +79,5 @@ extension ApplicationFiled {
     /// The `cat1` seat the application is for; nil for other categories.
     var cat1Seat: Cat1Seat? {
         cat1Role.map { Cat1Seat(employer: employerBin, role: $0, title: positionTitle) }
-    }
-}
-
-extension PermitIssued {
-    public var usageKey: UsageKey {
-        UsageKey(region: region, category: category, country: countryOfOrigin, sector: sector)
     }
 }

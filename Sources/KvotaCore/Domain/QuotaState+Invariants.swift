@@ -37,7 +37,7 @@ extension QuotaState {
             (key, regions) = (QuotaKey(year: permit.year, line: permit.line), [permit.region])
         case .permitRevoked(let id, _), .permitExpired(let id):
             guard let permit = permits[id]?.permit else { return nil }
-            (key, regions) = (QuotaKey(year: permit.year, line: permit.line), [permit.region])
+            (key, regions) = (permit.key, [permit.region])
         default:
             return nil
         }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The state as bytes, so that a reader of a long log (the client's journal) need not fold it from
 /// position 0 at every start: derived data, always rebuildable from the log, and a snapshot that
@@ -8,7 +8,9 @@ public import Foundation
 /// entries; integers as zigzag varints, ids as 16 bytes, strings as a length and UTF-8, the books
 /// as their canonical JSON (``QuotaBook/json``).
 extension QuotaState {
-    static let snapshotMagic: [UInt8] = Array("KQS".utf8) + [1]
+    /// Format 2: records as the rules keep them (``QuotaTerms``), without the vacancy and the permit's
+    /// first day and application; format 1 snapshots are not read (the reader folds the log instead).
+    static let snapshotMagic: [UInt8] = Array("KQS".utf8) + [2]
 
     /// The state's snapshot bytes.
     public var snapshot: [UInt8] {
@@ -25,7 +27,8 @@ extension QuotaState {
         out.int(Int64(applications.count))
         for (id, record) in applications {
             out.uuid(id)
-            out.filing(record.filing)
+            out.terms(record.filing)
+            out.int(record.workers)
             out.string(record.status.rawValue)
             out.int(record.issued)
         }
@@ -33,9 +36,11 @@ extension QuotaState {
         out.int(Int64(permits.count))
         for (id, record) in permits {
             out.uuid(id)
-            out.permit(record.permit)
+            out.terms(record.permit)
+            out.string(record.workerRef.hex)
             out.string(record.status.rawValue)
             out.int(record.validUntil.day)
+            out.int(record.replacementDeadline.map { $0.day + 1 } ?? 0)
         }
         let workers = activeWorkers.entries
         out.int(Int64(workers.count))
@@ -102,38 +107,16 @@ private struct SnapshotWriter {
         withUnsafeBytes(of: id.uuid) { bytes.append(contentsOf: $0) }
     }
 
-    /// The fields every filing and permit share.
-    mutating func common(_ region: Region, _ year: Int64, _ line: QuotaLine, _ employer: BIN) {
-        string(region.rawValue)
-        int(year)
-        string(line.rawValue)
-        string(employer.digits)
-    }
-
-    mutating func filing(_ filing: ApplicationFiled) {
-        common(filing.region, filing.year, filing.line, filing.employerBin)
-        string(filing.category.rawValue)
-        int(filing.workers)
-        string(filing.sector.letter)
-        string(filing.countryOfOrigin.code)
-        string(filing.vacancyRef)
-        int(filing.vacancyPostedOn.day)
-        optional(filing.cat1Role?.rawValue)
-        optional(filing.positionTitle)
-    }
-
-    mutating func permit(_ permit: PermitIssued) {
-        common(permit.region, permit.year, permit.line, permit.employerBin)
-        uuid(permit.applicationId)
-        string(permit.category.rawValue)
-        string(permit.workerRef.hex)
-        string(permit.sector.letter)
-        string(permit.countryOfOrigin.code)
-        int(permit.validFrom.day)
-        int(permit.validUntil.day)
-        int(permit.replaceBy.map { $0.day + 1 } ?? 0)
-        optional(permit.cat1Role?.rawValue)
-        optional(permit.positionTitle)
+    mutating func terms(_ terms: QuotaTerms) {
+        string(terms.region.rawValue)
+        int(terms.year)
+        string(terms.line.rawValue)
+        string(terms.employerBin.digits)
+        string(terms.category.rawValue)
+        string(terms.sector.letter)
+        string(terms.countryOfOrigin.code)
+        optional(terms.cat1Role?.rawValue)
+        optional(terms.positionTitle)
     }
 
     mutating func seat(_ seat: Cat1Seat) {
@@ -163,14 +146,15 @@ private struct SnapshotReader {
         for _ in 0..<(try count()) {
             let id = try uuid()
             state.applications[id] = ApplicationRecord(
-                filing: try filing(), status: try parse(ApplicationRecord.Status(rawValue: try string())),
-                issued: try int())
+                filing: try terms(), workers: try int(),
+                status: try parse(ApplicationRecord.Status(rawValue: try string())), issued: try int())
         }
         for _ in 0..<(try count()) {
             let id = try uuid()
             state.permits[id] = PermitRecord(
-                permit: try permit(), status: try parse(PermitRecord.Status(rawValue: try string())),
-                validUntil: CalendarDate(daysSinceEpoch: try int()))
+                permit: try terms(), workerRef: try parse(WorkerRef(try string())),
+                status: try parse(PermitRecord.Status(rawValue: try string())),
+                validUntil: CalendarDate(daysSinceEpoch: try int()), replacementDeadline: try day())
         }
         for _ in 0..<(try count()) {
             let key = WorkerYear(worker: try parse(WorkerRef(try string())), year: try int())
@@ -239,34 +223,19 @@ private struct SnapshotReader {
         return UUID(uuid: value)
     }
 
-    mutating func common() throws -> (Region, Int64, QuotaLine, BIN) {
-        (
-            try parse(Region(code: try string())), try int(), try parse(QuotaLine(rawValue: try string())),
-            try parse(BIN(try string()))
-        )
-    }
-
-    mutating func filing() throws -> ApplicationFiled {
-        let (region, year, line, employer) = try common()
-        return ApplicationFiled(
-            region: region, year: year, line: line, employerBin: employer,
-            category: try parse(PermitCategory(rawValue: try string())), workers: try int(),
-            sector: try parse(OKEDSection(try string())), countryOfOrigin: try parse(CountryCode(try string())),
-            vacancyRef: try string(), vacancyPostedOn: CalendarDate(daysSinceEpoch: try int()),
+    mutating func terms() throws -> QuotaTerms {
+        QuotaTerms(
+            region: try parse(Region(code: try string())), year: try int(),
+            line: try parse(QuotaLine(rawValue: try string())), employerBin: try parse(BIN(try string())),
+            category: try parse(PermitCategory(rawValue: try string())), sector: try parse(OKEDSection(try string())),
+            countryOfOrigin: try parse(CountryCode(try string())),
             cat1Role: try optional().map { try parse(Cat1Role(rawValue: $0)) }, positionTitle: try optional())
     }
 
-    mutating func permit() throws -> PermitIssued {
-        let (region, year, line, employer) = try common()
-        return PermitIssued(
-            region: region, year: year, line: line, applicationId: try uuid(), employerBin: employer,
-            category: try parse(PermitCategory(rawValue: try string())), workerRef: try parse(WorkerRef(try string())),
-            sector: try parse(OKEDSection(try string())), countryOfOrigin: try parse(CountryCode(try string())),
-            validFrom: CalendarDate(daysSinceEpoch: try int()), validUntil: CalendarDate(daysSinceEpoch: try int()),
-            replaceBy: try {
-                let day = try int(); return day == 0 ? nil : CalendarDate(daysSinceEpoch: day - 1)
-            }(),
-            cat1Role: try optional().map { try parse(Cat1Role(rawValue: $0)) }, positionTitle: try optional())
+    /// An optional day, written as days since 1970 plus one, or 0 for none.
+    mutating func day() throws -> CalendarDate? {
+        let day = try int()
+        return day == 0 ? nil : CalendarDate(daysSinceEpoch: day - 1)
     }
 
     mutating func seat() throws -> Cat1Seat {

@@ -57,12 +57,12 @@ public struct QuotaState: Sendable {
     /// Active `cat4` permits past their replacement deadline.
     public func overdueCat4(on today: CalendarDate) -> [(permit: UUID, record: PermitRecord)] {
         permits.entries.compactMap { entry in
-            guard entry.value.status == .active, let deadline = entry.value.permit.replacementDeadline, deadline < today
+            guard entry.value.status == .active, let deadline = entry.value.replacementDeadline, deadline < today
             else { return nil }
             return (entry.key, entry.value)
         }.sorted {
-            ($0.record.permit.replacementDeadline!, $0.permit.uuidString) < (
-                $1.record.permit.replacementDeadline!, $1.permit.uuidString
+            ($0.record.replacementDeadline!, $0.permit.uuidString) < (
+                $1.record.replacementDeadline!, $1.permit.uuidString
             )
         }
     }

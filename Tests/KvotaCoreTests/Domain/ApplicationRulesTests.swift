@@ -99,7 +99,7 @@ struct ApplicationRulesTests {
         var world = QuotaWorld()
         try world.accept(F.file(F.id(1)), F.asRegion())
         expectConflict(world.submit(try F.file(F.id(1), workers: 2), F.asRegion()), "invalid-state", ["state": "filed"])
-        #expect(world.state.applications[F.id(1)]?.filing.workers == 3)
+        #expect(world.state.applications[F.id(1)]?.workers == 3)
     }
 
     @Test("approval reserves no units: an application may be approved beyond the allocation")

@@ -190,7 +190,7 @@ private struct Simulation {
         for (_, record) in world.state.permits.entries where record.status == .active {
             active[QuotaKey(year: record.permit.year, line: record.permit.line), default: [:]][
                 record.permit.region, default: 0] += 1
-            workers["\(record.permit.workerRef.hex) \(record.permit.year)", default: 0] += 1
+            workers["\(record.workerRef.hex) \(record.permit.year)", default: 0] += 1
         }
         for (key, book) in world.state.books {
             #expect(
