@@ -1,6 +1,7 @@
 public import Foundation
 public import KvotaCore
 public import Logging
+import Synchronization
 
 /// Kvota's event log on PostgreSQL: one append-only table, dense global positions in commit order,
 /// per-stream versions, idempotent appends, and readers that never miss an event.
@@ -9,6 +10,8 @@ public final class EventStore: Sendable {
     let pool: ConnectionPool
     let notifier: LogNotifier
     private let queue: AppendQueue
+    /// Set while ``prepareRules()`` folds the log: ``checkReady()`` answers `starting` meanwhile.
+    private let preparing = Atomic(false)
     let logger: Logger
 
     /// Validates the connection string (a malformed one throws `bad-connection-string` here);
@@ -37,8 +40,30 @@ public final class EventStore: Sendable {
         return report
     }
 
-    /// Whether the database answers and its schema is the one this build expects.
+    /// Folds the whole log into the quota rules' state before the first append needs it (a server's
+    /// start: without it, the first push waits for the fold). Pushes that come meanwhile wait for
+    /// it and then decide against the whole log; ``checkReady()`` answers `starting` until it ends.
+    /// Returns how many events it folded.
+    @discardableResult
+    public func prepareRules() async throws -> Int64 {
+        guard configuration.rules == .quota else { return 0 }
+        preparing.store(true, ordering: .sequentiallyConsistent)
+        defer { preparing.store(false, ordering: .sequentiallyConsistent) }
+        let ledger = queue.ledger
+        return try await pool.withConnection { connection in
+            let before = ledger.read { $0.position }
+            try ledger.catchUp(
+                connection, through: try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0))
+            return ledger.read { $0.position } - before
+        }
+    }
+
+    /// Whether the database answers and its schema is the one this build expects, and the quota
+    /// rules' state is not being folded from the log (``prepareRules()``).
     public func checkReady() async throws {
+        if preparing.load(ordering: .sequentiallyConsistent) {
+            throw StoreError(.starting, "the quota rules' state is being folded from the log; pushes wait for it")
+        }
         let expected = Migration.all.map(\.version).max() ?? 0
         let version = try await pool.withConnection { try MigrationRunner.currentVersion($0) }
         guard version == expected else {

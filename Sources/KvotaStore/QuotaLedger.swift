@@ -14,6 +14,8 @@ final class QuotaLedger: @unchecked Sendable {
     /// Changed only by the writer, under `lock`; read elsewhere only through ``read(_:)``.
     private(set) var state = QuotaState()
     private let lock = NSLock()
+    /// Held through a whole catch-up (see ``catchUp(_:through:)``).
+    private let catchingUp = NSLock()
     private let logger: Logger
 
     init(logger: Logger) { self.logger = logger }
@@ -30,17 +32,29 @@ final class QuotaLedger: @unchecked Sendable {
 
     /// Folds the events after the ledger's position up to `head` (inclusive), then folds the maps'
     /// overlays into their bases (cheap here: no transaction holds a copy of the state).
+    ///
+    /// One catch-up at a time (the writer's, the expiry sweep's, the start's): a second waits and then
+    /// reads only what the first left, instead of both reading and parsing the whole log. Each page
+    /// is read as typed events across the machine's cores.
     func catchUp(_ connection: PGConnection, through head: Int64) throws {
+        catchingUp.lock()
+        defer { catchingUp.unlock() }
         let start = read { $0.position }
         while true {
-            // Read without the lock (it guards memory, not IO); fold only if no one folded meanwhile.
+            // Read without the lock (it guards memory, not IO); fold only if no one folded meanwhile
+            // (the writer adopts its committed state without catching up).
             let from = read { $0.position }
             if from >= head { break }
             let rows = try connection.execute("kvota_ledger_read", QuotaLedger.readBodies, [.int(from), .int(head)])
             if rows.rowCount == 0 { break }
-            let events = try (0..<rows.rowCount).map { try RecordedEvent(canonicalBytes: rows.bytes($0, 0)) }
+            let page = try AcrossCores.map(count: rows.rowCount, minimumPerPart: 512) { range in
+                try range.map { row -> (position: Int64, event: DomainEvent?) in
+                    let event = try RecordedEvent(canonicalBytes: rows.bytes(row, 0))
+                    return (event.position, try? DomainEvent(stream: event.stream, type: event.type, data: event.data))
+                }
+            }
             lock.lock()
-            if state.position == from { events.forEach(fold) }
+            if state.position == from { fold(page) }
             lock.unlock()
         }
         if head - start > 10_000 {
@@ -51,11 +65,17 @@ final class QuotaLedger: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Folds typed events in position order (nil: an event outside the vocabulary, which only moves
+    /// the position).
+    private func fold(_ page: [(position: Int64, event: DomainEvent?)]) {
+        for (position, domain) in page {
+            if let domain { state.evolve(domain, position: position) } else { state.position = position }
+        }
+    }
+
     /// Folds a page of stored events, read as typed events across the machine's cores first.
     func fold(page: [LogEntry]) {
-        for (entry, domain) in zip(page, QuotaLedger.parse(page)) {
-            if let domain { state.evolve(domain, position: entry.position) } else { state.position = entry.position }
-        }
+        fold(Array(zip(page.map(\.position), QuotaLedger.parse(page))))
     }
 
     /// Each entry as a typed event (nil outside the vocabulary), split across cores for large pages.
@@ -65,15 +85,6 @@ final class QuotaLedger: @unchecked Sendable {
         }
         // The work cannot throw; `try?` only satisfies the shared signature.
         return (try? AcrossCores.map(count: page.count, minimumPerPart: 512) { page[$0].map(parse) }) ?? []
-    }
-
-    /// Folds one stored event (an event outside the vocabulary only moves the position).
-    func fold(_ event: RecordedEvent) {
-        if let domain = try? DomainEvent(stream: event.stream, type: event.type, data: event.data) {
-            state.evolve(domain, position: event.position)
-        } else {
-            state.position = event.position
-        }
     }
 
     /// Takes the state a committed append planned on (the ledger's, with the accepted events folded

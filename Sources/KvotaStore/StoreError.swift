@@ -21,6 +21,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidArgument = Code(rawValue: "invalid-argument")
         /// The log's checkpoints are signed by another key than the one this server holds.
         public static let auditKeyMismatch = Code(rawValue: "audit-key-mismatch")
+        /// The server is starting: the quota rules' state is being folded from the log.
+        public static let starting = Code(rawValue: "starting")
         /// The store was shut down.
         public static let shutDown = Code(rawValue: "store-shut-down")
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import KvotaServer
 import KvotaStore
 import ServiceLifecycle
@@ -32,6 +33,22 @@ struct Serve: AsyncParsableCommand {
             let report = try await store.migrate()
             logger.notice("schema ready", metadata: ["version": "\(report.version)", "applied": "\(report.applied)"])
             if demo { try await DemoHistory.load(into: store, logger: logger) }
+            // Fold the log into the rules' state while the server starts listening (`/readyz`
+            // answers `starting` until it is done; pushes wait for it).
+            Task {
+                let clock = ContinuousClock()
+                let start = clock.now
+                do {
+                    let folded = try await store.prepareRules()
+                    logger.notice(
+                        "quota rules ready",
+                        metadata: ["events": "\(folded)", "seconds": "\(Serve.seconds(clock.now - start))"])
+                } catch {
+                    logger.error(
+                        "folding the log into the quota rules' state failed; the first push will try again",
+                        metadata: ["error": "\(error)"])
+                }
+            }
             let audit = try await AuditLog.open(configuration: configuration, store: store, logger: logger)
             let app = buildApplication(configuration: configuration, store: store, audit: audit, logger: logger)
             var services: [any Service] = []
@@ -56,6 +73,12 @@ struct Serve: AsyncParsableCommand {
             try? database.embedded?.stop()
             throw error
         }
+    }
+
+    /// A duration as seconds with two decimals, for the log.
+    static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return String(format: "%.2f", Double(seconds) + Double(attoseconds) / 1e18)
     }
 
     /// glibc keeps freed large blocks (pages of the log, push bodies) in its heap, where a long-running

@@ -165,4 +165,48 @@ struct QuotaStoreTests {
         }
         #expect(conflict.code == "employer-barred" && conflict.current == ["until": "2099-01-01"])
     }
+
+    @Test(
+        "a new process folds a log of several pages into its rules' state at start, once, and decides against all of it"
+    )
+    func prepareRules() async throws {
+        let first = try await TestDatabase.store(rules: .quota)
+        let second = try EventStore(configuration: first.configuration, logger: TestDatabase.logger)
+        defer {
+            first.shutdown()
+            second.shutdown()
+        }
+        _ = try await first.append([QuotaFixture.ceiling(20_000), QuotaFixture.allocation("KZ-75", 11_000)])
+        // 11 applications of 1,000 workers and a permit for each worker: over 11,000 events, more
+        // than one page of the catch-up's reads (10,000), each page parsed across cores.
+        for employer in 0..<11 {
+            let (application, filing) = QuotaFixture.approvedApplication(employer: employer, workers: 1_000)
+            let permits = (0..<1_000).map {
+                QuotaFixture.permit(application: application, employer: employer, worker: employer * 1_000 + $0)
+            }
+            let statuses = try await first.append(filing + permits)
+            #expect(statuses.allSatisfy { $0.isAccepted }, "employer \(employer)")
+        }
+        let head = try await first.headPosition()
+        #expect(head == 2 + 11 * 1_002 - 1)
+
+        // Two preparations and the expiry sweep's catch-up at once: one reads the log, the others
+        // wait for it and find nothing left to fold.
+        async let one = second.prepareRules()
+        async let two = second.prepareRules()
+        async let candidates = second.expiryCandidates(on: CalendarDate("2025-06-02")!)
+        let folded = try await [one, two]
+        #expect(folded.max() == head + 1 && folded.min()! >= 0)
+        #expect(try await candidates.isEmpty)
+        try await second.checkReady()
+        #expect(try await second.prepareRules() == 0, "nothing more to fold")
+
+        // The second process's rules know every permit the first wrote.
+        let (spare, filing) = QuotaFixture.approvedApplication(employer: 20, workers: 2)
+        #expect(try await second.append(filing).allSatisfy { $0.isAccepted })
+        let statuses = try await second.append([QuotaFixture.permit(application: spare, employer: 20, worker: 5_123)])
+        #expect(statuses[0].conflictCode == "duplicate-worker")
+        let exhausted = try await second.append([QuotaFixture.permit(application: spare, employer: 20, worker: 99_999)])
+        #expect(exhausted[0].conflictCode == "quota-exhausted")
+    }
 }
