@@ -20,8 +20,12 @@ final class QuotaLedger: @unchecked Sendable {
 
     init(logger: Logger) { self.logger = logger }
 
-    static let readBodies =
-        "SELECT body FROM events WHERE position > $1 AND position <= $2 ORDER BY position LIMIT 10000"
+    /// Positions are dense, so a page is a range of the primary key that is exactly as long as the
+    /// page: the planner reads it from the index whatever its statistics say (with a range to the head
+    /// and a LIMIT, stale statistics after a bulk load made it sort the whole rest of the log on disk
+    /// for every page: 0.4 s a page, 19 s to fold 500,000 events).
+    static let readBodies = "SELECT body FROM events WHERE position > $1 AND position <= $2 ORDER BY position"
+    static let pageSize: Int64 = 10_000
 
     /// Runs `body` on the state while the writer cannot change it (the expiry sweep's scan).
     func read<T>(_ body: (QuotaState) -> T) -> T {
@@ -45,7 +49,8 @@ final class QuotaLedger: @unchecked Sendable {
             // (the writer adopts its committed state without catching up).
             let from = read { $0.position }
             if from >= head { break }
-            let rows = try connection.execute("kvota_ledger_read", QuotaLedger.readBodies, [.int(from), .int(head)])
+            let rows = try connection.execute(
+                "kvota_ledger_read", QuotaLedger.readBodies, [.int(from), .int(min(head, from + QuotaLedger.pageSize))])
             if rows.rowCount == 0 { break }
             let page = try AcrossCores.map(count: rows.rowCount, minimumPerPart: 512) { range in
                 try range.map { row -> (position: Int64, event: DomainEvent?) in
