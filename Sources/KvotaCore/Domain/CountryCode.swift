@@ -100,6 +100,9 @@ public struct WorkerRef: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { hex }
 
+    /// The low bits of the pseudonym (an HMAC: as good as random), for spreading workers over shards.
+    var lowBits: Int { Int(truncatingIfNeeded: words.3) }
+
     public static func == (lhs: WorkerRef, rhs: WorkerRef) -> Bool {
         lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2
             && lhs.words.3 == rhs.words.3

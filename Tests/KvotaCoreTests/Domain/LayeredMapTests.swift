@@ -1,5 +1,7 @@
-import KvotaCore
+import Foundation
 import Testing
+
+@testable import KvotaCore
 
 @Suite("LayeredMap: a shared base and a small overlay")
 struct LayeredMapTests {
@@ -153,5 +155,33 @@ struct LayeredMapTests {
         #expect(original.applications[DomainFixtures.id(1)]?.issued == 0)
         #expect(original.book(DomainFixtures.quota).used(.almaty) == 0)
         #expect(world.state.applications[DomainFixtures.id(1)]?.issued == 1)
+    }
+
+    @Test(
+        "keys placed by their own bits (ids, worker pseudonyms) behave as hashed keys do: every shard, copies, deletes")
+    func ownBitKeys() throws {
+        // Ids whose last byte takes every value, so every one of the 16 shards holds some.
+        let ids = (0..<256).map { n in
+            UUID(uuid: (0, 0, 0, 0, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, UInt8(n / 256), UInt8(n % 256)))
+        }
+        var map = LayeredMap<UUID, Int>()
+        for (index, id) in ids.enumerated() { map[id] = index }
+        #expect(map.count == 256)
+        var copy = map
+        for id in ids where id.uuid.15 % 3 == 0 { copy[id] = nil }
+        copy[ids[1]] = -1
+        copy.flatten()
+        #expect(map.count == 256 && ids.enumerated().allSatisfy { map[$1] == $0 })
+        #expect(copy.count == 256 - 86)
+        #expect(copy[ids[1]] == -1 && copy[ids[3]] == nil && copy[ids[2]] == 2)
+        #expect(Set(copy.entries.map(\.key)) == Set(ids.filter { $0.uuid.15 % 3 != 0 }))
+
+        var workers = LayeredMap<WorkerYear, UUID>()
+        let refs = try (0..<64).map { n in try #require(WorkerRef(String(format: "%064x", n * 7919))) }
+        for (index, ref) in refs.enumerated() { workers[WorkerYear(worker: ref, year: 2026)] = ids[index] }
+        workers.reserveCapacity(1_000)
+        #expect(workers.count == 64)
+        #expect(refs.enumerated().allSatisfy { workers[WorkerYear(worker: $1, year: 2026)] == ids[$0] })
+        #expect(workers[WorkerYear(worker: refs[0], year: 2025)] == nil)
     }
 }
