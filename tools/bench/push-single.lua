@@ -1,10 +1,14 @@
 -- wrk script for `kvota-bench http`: each request pushes one ApplicationFiled on a new application
 -- stream (always valid, never conflicting). Settings come from the environment:
---   KVOTA_WRK_TOKEN (a region token), KVOTA_WRK_REGION (its region), KVOTA_WRK_BIN (a valid BIN).
+--   KVOTA_WRK_TOKEN (a region token), KVOTA_WRK_REGION (its region), KVOTA_WRK_BIN (a valid BIN);
+--   KVOTA_WRK_PAUSE_MS, when set: each connection pauses that long after an answer before its next
+--   push (a paced load instead of back-to-back pushes).
 local token = os.getenv("KVOTA_WRK_TOKEN")
 local region = os.getenv("KVOTA_WRK_REGION")
 local bin = os.getenv("KVOTA_WRK_BIN")
 local occurred = os.date("!%Y-%m-%dT%H:%M:%SZ")
+local pause = tonumber(os.getenv("KVOTA_WRK_PAUSE_MS") or "")
+if pause then delay = function() return pause end end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. token
