@@ -16,7 +16,7 @@ public struct ProposedEvent: Sendable, Hashable {
     public var malformed: Rejection?
 
     public init(
-        eventId: UUID = UUID(), stream: String, expectedVersion: ExpectedVersion = .any, type: String,
+        eventId: UUID = .random(), stream: String, expectedVersion: ExpectedVersion = .any, type: String,
         data: JSONObject, meta: EventMetadata
     ) {
         self.eventId = eventId

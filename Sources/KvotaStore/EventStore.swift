@@ -10,8 +10,9 @@ public final class EventStore: Sendable {
     let pool: ConnectionPool
     let notifier: LogNotifier
     private let queue: AppendQueue
-    /// Set while ``prepareRules()`` folds the log: ``checkReady()`` answers `starting` meanwhile.
-    private let preparing = Atomic(false)
+    /// Preparations of the rules' state under way (``prepareRules()``): ``checkReady()`` answers
+    /// `starting` while there is one.
+    private let preparing = Atomic(0)
     let logger: Logger
 
     /// Validates the connection string (a malformed one throws `bad-connection-string` here);
@@ -43,25 +44,35 @@ public final class EventStore: Sendable {
     /// Folds the whole log into the quota rules' state before the first append needs it (a server's
     /// start: without it, the first push waits for the fold). Pushes that come meanwhile wait for
     /// it and then decide against the whole log; ``checkReady()`` answers `starting` until it ends.
-    /// Returns how many events it folded.
+    /// Returns how many events this call folded (0 when another fold got there first).
     @discardableResult
     public func prepareRules() async throws -> Int64 {
+        preparing.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        return try await foldRules()
+    }
+
+    /// ``prepareRules()`` in a task of its own; `/readyz` answers `starting` from this call on, not
+    /// only once the task has begun.
+    public func startPreparingRules() -> Task<Int64, any Error> {
+        preparing.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        return Task { try await foldRules() }
+    }
+
+    /// The fold of a preparation counted in ``preparing``.
+    private func foldRules() async throws -> Int64 {
+        defer { preparing.wrappingSubtract(1, ordering: .sequentiallyConsistent) }
         guard configuration.rules == .quota else { return 0 }
-        preparing.store(true, ordering: .sequentiallyConsistent)
-        defer { preparing.store(false, ordering: .sequentiallyConsistent) }
         let ledger = queue.ledger
         return try await pool.withConnection { connection in
-            let before = ledger.read { $0.position }
             try ledger.catchUp(
                 connection, through: try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0))
-            return ledger.read { $0.position } - before
         }
     }
 
     /// Whether the database answers and its schema is the one this build expects, and the quota
     /// rules' state is not being folded from the log (``prepareRules()``).
     public func checkReady() async throws {
-        if preparing.load(ordering: .sequentiallyConsistent) {
+        if preparing.load(ordering: .sequentiallyConsistent) > 0 {
             throw StoreError(.starting, "the quota rules' state is being folded from the log; pushes wait for it")
         }
         let expected = Migration.all.map(\.version).max() ?? 0
@@ -85,16 +96,15 @@ public final class EventStore: Sendable {
     }
 
     /// The permits the server should record as expired on `today` (Asia/Almaty): active, with their
-    /// last valid day before it. Read from the quota rules' state as of this process's last append
-    /// (another process's later revocation makes the expiry a conflict, which the sweep ignores).
+    /// last valid day before it. Read from the quota rules' state caught up with the log's head (a
+    /// revocation appended after it makes the expiry a conflict, which the sweep ignores).
     public func expiryCandidates(on today: CalendarDate) async throws -> [UUID] {
-        let (ledger, pool) = (queue.ledger, pool)
-        if ledger.read({ $0.position }) < 0 {
-            // A fresh process: fold the log first, as the first append would.
-            try await pool.withConnection { connection in
-                try ledger.catchUp(
-                    connection, through: try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0))
-            }
+        let ledger = queue.ledger
+        // Up to the head first (one read of it when the ledger is there already; at a start, after
+        // the fold of ``prepareRules()``, not from a half-folded state).
+        try await pool.withConnection { connection in
+            _ = try ledger.catchUp(
+                connection, through: try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0))
         }
         return ledger.read { $0.expiredPermits(on: today) }
     }

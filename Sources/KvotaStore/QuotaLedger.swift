@@ -35,44 +35,53 @@ final class QuotaLedger: @unchecked Sendable {
     }
 
     /// Folds the events after the ledger's position up to `head` (inclusive), then folds the maps'
-    /// overlays into their bases (cheap here: no transaction holds a copy of the state).
+    /// overlays into their bases (cheap here: no transaction holds a copy of the state). Returns how
+    /// many events this call folded.
     ///
     /// One catch-up at a time (the writer's, the expiry sweep's, the start's): a second waits and then
     /// reads only what the first left, instead of both reading and parsing the whole log. Each page
     /// is read as typed events across the machine's cores.
-    func catchUp(_ connection: PGConnection, through head: Int64) throws {
+    @discardableResult
+    func catchUp(_ connection: PGConnection, through head: Int64) throws -> Int64 {
         catchingUp.lock()
         defer { catchingUp.unlock() }
-        let start = read { $0.position }
+        var folded: Int64 = 0
         while true {
             // Read without the lock (it guards memory, not IO); fold only if no one folded meanwhile
             // (the writer adopts its committed state without catching up).
             let from = read { $0.position }
             if from >= head { break }
-            let rows = try connection.execute(
-                "kvota_ledger_read", QuotaLedger.readBodies, [.int(from), .int(min(head, from + QuotaLedger.pageSize))])
-            if rows.rowCount == 0 { break }
+            let through = min(head, from + QuotaLedger.pageSize)
+            let rows = try connection.execute("kvota_ledger_read", QuotaLedger.readBodies, [.int(from), .int(through)])
+            guard rows.rowCount > 0 else {
+                throw StoreError(
+                    .queryFailed, "the log has no event in positions \(from + 1)...\(through) below its head \(head)")
+            }
             let page = try AcrossCores.map(count: rows.rowCount, minimumPerPart: 512) { range in
                 try range.map { row -> (position: Int64, event: DomainEvent?) in
                     let event = try RecordedEvent(canonicalBytes: rows.bytes(row, 0))
-                    return (event.position, try? DomainEvent(stream: event.stream, type: event.type, data: event.data))
+                    return (event.position, QuotaLedger.typed(event))
                 }
             }
             lock.lock()
-            if state.position == from { fold(page) }
+            if state.position == from {
+                fold(typed: page)
+                folded += Int64(page.count)
+            }
             lock.unlock()
         }
-        if head - start > 10_000 {
-            logger.info("quota rules state caught up with the log", metadata: ["from": "\(start)", "to": "\(head)"])
+        if folded > QuotaLedger.pageSize {
+            logger.info("quota rules state caught up with the log", metadata: ["events": "\(folded)", "to": "\(head)"])
         }
         lock.lock()
         state.flatten()
         lock.unlock()
+        return folded
     }
 
     /// Folds typed events in position order (nil: an event outside the vocabulary, which only moves
     /// the position).
-    private func fold(_ page: [(position: Int64, event: DomainEvent?)]) {
+    private func fold(typed page: [(position: Int64, event: DomainEvent?)]) {
         for (position, domain) in page {
             if let domain { state.evolve(domain, position: position) } else { state.position = position }
         }
@@ -80,16 +89,18 @@ final class QuotaLedger: @unchecked Sendable {
 
     /// Folds a page of stored events, read as typed events across the machine's cores first.
     func fold(page: [LogEntry]) {
-        fold(Array(zip(page.map(\.position), QuotaLedger.parse(page))))
+        fold(typed: Array(zip(page.map(\.position), QuotaLedger.parse(page))))
+    }
+
+    /// A stored event as a typed event; nil outside the vocabulary.
+    static func typed(_ event: RecordedEvent) -> DomainEvent? {
+        try? DomainEvent(stream: event.stream, type: event.type, data: event.data)
     }
 
     /// Each entry as a typed event (nil outside the vocabulary), split across cores for large pages.
     static func parse(_ page: [LogEntry]) -> [DomainEvent?] {
-        @Sendable func parse(_ entry: LogEntry) -> DomainEvent? {
-            try? DomainEvent(stream: entry.event.stream, type: entry.event.type, data: entry.event.data)
-        }
         // The work cannot throw; `try?` only satisfies the shared signature.
-        return (try? AcrossCores.map(count: page.count, minimumPerPart: 512) { page[$0].map(parse) }) ?? []
+        (try? AcrossCores.map(count: page.count, minimumPerPart: 512) { page[$0].map { typed($0.event) } }) ?? []
     }
 
     /// Takes the state a committed append planned on (the ledger's, with the accepted events folded

@@ -35,11 +35,12 @@ struct Serve: AsyncParsableCommand {
             if demo { try await DemoHistory.load(into: store, logger: logger) }
             // Fold the log into the rules' state while the server starts listening (`/readyz`
             // answers `starting` until it is done; pushes wait for it).
+            let clock = ContinuousClock()
+            let start = clock.now
+            let preparation = store.startPreparingRules()
             Task {
-                let clock = ContinuousClock()
-                let start = clock.now
                 do {
-                    let folded = try await store.prepareRules()
+                    let folded = try await preparation.value
                     logger.notice(
                         "quota rules ready",
                         metadata: ["events": "\(folded)", "seconds": "\(Serve.seconds(clock.now - start))"])

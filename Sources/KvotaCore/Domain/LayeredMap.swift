@@ -41,6 +41,9 @@ public struct LayeredMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     public init() {}
 
+    /// The shard of the base that holds `key` (0..<16).
+    static func shard(of key: Key) -> Int { Base.shard(key) }
+
     public subscript(key: Key) -> Value? {
         get {
             if !overlay.isEmpty, let changed = overlay[key] { return changed }
@@ -80,6 +83,7 @@ public struct LayeredMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// or a replay that knows how far it goes), so it does not grow by rehashing.
     public mutating func reserveCapacity(_ capacity: Int) {
         guard overlay.isEmpty, isKnownUniquelyReferenced(&base) else { return }
+        // A sixteenth each, and a quarter more for shards that hash a little fuller than the rest.
         for shard in base.shards.indices { base.shards[shard].reserveCapacity(capacity / 16 + capacity / 64) }
     }
 

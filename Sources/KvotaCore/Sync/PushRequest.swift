@@ -96,15 +96,14 @@ public struct PushItem: Sendable, Hashable {
         "eventId", "stream", "expectedVersion", "type", "data", "occurredAt", "causationId",
     ]
 
-    /// The eventId of an item that gave none (it is rejected, never stored). Not `UUID()`: on Linux
-    /// each call opens /dev/urandom, which was 8% of kvotad's time under batched pushes.
-    private static let placeholderId = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-
     /// Reads an item leniently: the first problem is kept in `malformed` (naming the field and the
     /// rule), the rest filled with placeholders that are never stored.
     init(wire value: JSONValue) {
         self.init(
-            eventId: Self.placeholderId, stream: "", expectedVersion: .any, type: "", data: JSONObject(),
+            // A fresh id for an item that gives none (never stored: the item is rejected), so that it
+            // can neither match a stored event nor another item. `.random()`, not `UUID()`: on Linux
+            // each `UUID()` opens /dev/urandom, 8% of kvotad's time under batched pushes.
+            eventId: .random(), stream: "", expectedVersion: .any, type: "", data: JSONObject(),
             occurredAt: Timestamp(microsecondsSinceEpoch: 0))
         wireEventId = nil
         guard case .object(let object) = value else {

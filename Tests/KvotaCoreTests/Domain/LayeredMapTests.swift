@@ -161,9 +161,8 @@ struct LayeredMapTests {
         "keys placed by their own bits (ids, worker pseudonyms) behave as hashed keys do: every shard, copies, deletes")
     func ownBitKeys() throws {
         // Ids whose last byte takes every value, so every one of the 16 shards holds some.
-        let ids = (0..<256).map { n in
-            UUID(uuid: (0, 0, 0, 0, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, UInt8(n / 256), UInt8(n % 256)))
-        }
+        let ids = (0..<256).map { n in UUID(uuid: (0, 0, 0, 0, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, UInt8(n))) }
+        #expect(Set(ids.map { LayeredMap<UUID, Int>.shard(of: $0) }) == Set(0..<16))
         var map = LayeredMap<UUID, Int>()
         for (index, id) in ids.enumerated() { map[id] = index }
         #expect(map.count == 256)
@@ -178,6 +177,8 @@ struct LayeredMapTests {
 
         var workers = LayeredMap<WorkerYear, UUID>()
         let refs = try (0..<64).map { n in try #require(WorkerRef(String(format: "%064x", n * 7919))) }
+        let shards = Set(refs.map { LayeredMap<WorkerYear, UUID>.shard(of: WorkerYear(worker: $0, year: 2026)) })
+        #expect(shards == Set(0..<16))
         for (index, ref) in refs.enumerated() { workers[WorkerYear(worker: ref, year: 2026)] = ids[index] }
         workers.reserveCapacity(1_000)
         #expect(workers.count == 64)
