@@ -26,6 +26,19 @@ public enum ProcessRunner {
         } else {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
+        // A child starts with no signal blocked and every signal at its default action, whatever the
+        // spawning thread had: pgbench started from a benchmark's thread inherited a blocked SIGALRM,
+        // never saw its `-T` alarm and ran on for ten minutes.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
@@ -34,8 +47,8 @@ public enum ProcessRunner {
         }
         defer { for pointer in envp ?? [] { free(pointer) } }
         let spawned =
-            envp.map { envp in posix_spawnp(&pid, arguments[0], &actions, nil, argv, envp) }
-            ?? posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+            envp.map { envp in posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp) }
+            ?? posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
         guard spawned == 0 else {
             throw StoreError(.unavailable, "cannot start \(arguments[0]): \(String(cString: strerror(spawned)))")
         }
