@@ -24,6 +24,9 @@ struct HTTPBenchmark: AsyncParsableCommand {
     @Option(help: "libpq URI of a server to use (a database per run is created); default: a private cluster.")
     var databaseURL: String?
     @Option(help: "The kvotad binary; default: the one beside kvota-bench.") var kvotad: String?
+    @Flag(
+        help: "Before each single-event phase, a CHECKPOINT and a sync, so that no phase meets the writeback of the ones before it."
+    ) var settle = false
 
     func run() async throws {
         var logger = Logger(label: "kvota-bench")
@@ -189,6 +192,13 @@ struct HTTPBenchmark: AsyncParsableCommand {
 
             // 2. Single events from concurrent clients: in-process first, then over HTTP. Each commit
             // waits for a flush of the WAL, so the disk's own flush times come first, as their baseline.
+            /// With --settle: PostgreSQL's dirty buffers and the kernel's dirty pages written out now.
+            func settleIfAsked() throws {
+                guard settle else { return }
+                try RawPostgres(cluster.adminURL).exec("CHECKPOINT")
+                sync()
+            }
+            try settleIfAsked()
             let disk = try DiskFlushProbe.run(directory: work, seconds: 10)
             rows.add(
                 "disk alone: fdatasync of 8 KiB back to back, \(disk.slow) over 50 ms (a commit's flush)",
@@ -198,6 +208,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
             fflush(nil)
             let single = SingleEvents(principals: principals, clients: clients)
             let localBefore = CPUTime.mine
+            try settleIfAsked()
             let local = try await single.inProcess(store: store, seconds: Double(singleSeconds))
             print(String(format: "  CPU in-process: %.1f s in %.1f s", CPUTime.mine - localBefore, local.seconds))
             rows.add(
@@ -205,6 +216,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
                     + String(format: "%.1f ms", local.correctedPercentile(0.99, clients: clients) * 1000),
                 events: local.count, seconds: local.seconds, vs: "1.00", target: "baseline", latency: local)
             // PostgreSQL alone: the same number of clients committing one small row each, back to back.
+            try settleIfAsked()
             if let pgbench = try PgbenchSingle.run(
                 url: try cluster.freshDatabase("bench_http_pgbench"), clients: clients, seconds: singleSeconds,
                 work: work)
@@ -215,6 +227,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
                     events: pgbench.count, seconds: pgbench.seconds, vs: "", target: "(scale)", latency: pgbench)
             }
             sampler.takePeak()
+            try settleIfAsked()
             let (serverBefore, clientBefore) = (CPUTime.of(pid), CPUTime.mine)
             let remote = try await single.overHTTP(
                 client: client, url: base + "/v1/sync/push", tokens: tokens, seconds: Double(singleSeconds))
@@ -244,6 +257,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
                         "KVOTA_WRK_BIN": SingleEvents.bins[0],
                     ]
                     if let pause { environment["KVOTA_WRK_PAUSE_MS"] = String(pause) }
+                    try settleIfAsked()
                     let outcome = try WrkSingle.run(
                         wrk, url: base, clients: clients, seconds: singleSeconds, environment: environment,
                         log: work + "/wrk.log")
