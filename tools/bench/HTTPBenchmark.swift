@@ -25,7 +25,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
     var databaseURL: String?
     @Option(help: "The kvotad binary; default: the one beside kvota-bench.") var kvotad: String?
     @Flag(
-        help: "Before each single-event phase, a CHECKPOINT and a sync, so that no phase meets the writeback of the ones before it."
+        help: "A CHECKPOINT and a sync before each single-event phase (none meets the earlier ones' writeback)."
     ) var settle = false
 
     func run() async throws {
