@@ -45,9 +45,7 @@ enum QuotaProjectionWriter {
                 guard let request = state.books[key]?.requests[approval.requestId]?.request else { continue }
                 touched.regions.insert(Cell(key: key, row: request.region))
                 if let donor = request.fromRegion { touched.regions.insert(Cell(key: key, row: donor)) }
-            case .permitIssued(_, let permit):
-                touched.permit(QuotaTerms(permit))
-            case .permitRevoked(let id, _), .permitExpired(let id):
+            case .permitIssued(let id, _), .permitRevoked(let id, _), .permitExpired(let id):
                 if let permit = state.permits[id]?.permit { touched.permit(permit) }
             default:
                 continue

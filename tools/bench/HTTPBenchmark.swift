@@ -212,8 +212,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
             let local = try await single.inProcess(store: store, seconds: Double(singleSeconds))
             print(String(format: "  CPU in-process: %.1f s in %.1f s", CPUTime.mine - localBefore, local.seconds))
             rows.add(
-                "single events in-process, \(clients) concurrent appenders, p99 corrected as wrk's "
-                    + String(format: "%.1f ms", local.correctedPercentile(0.99, clients: clients) * 1000),
+                "single events in-process, \(clients) concurrent appenders, " + local.correctedP99(clients: clients),
                 events: local.count, seconds: local.seconds, vs: "1.00", target: "baseline", latency: local)
             // PostgreSQL alone: the same number of clients committing one small row each, back to back.
             try settleIfAsked()
@@ -222,8 +221,8 @@ struct HTTPBenchmark: AsyncParsableCommand {
                 work: work)
             {
                 rows.add(
-                    "pgbench: \(clients) clients committing one 600-byte row each, p99 corrected as wrk's "
-                        + String(format: "%.1f ms", pgbench.correctedPercentile(0.99, clients: clients) * 1000),
+                    "pgbench: \(clients) clients committing one 600-byte row each, "
+                        + pgbench.correctedP99(clients: clients),
                     events: pgbench.count, seconds: pgbench.seconds, vs: "", target: "(scale)", latency: pgbench)
             }
             sampler.takePeak()
@@ -240,8 +239,8 @@ struct HTTPBenchmark: AsyncParsableCommand {
                     Double(ProcessInfo.processInfo.activeProcessorCount) * remote.seconds))
             let singleRate = Double(remote.count) / remote.seconds
             rows.add(
-                "single events over HTTP, \(clients) clients (one event per push), p99 corrected as wrk's "
-                    + String(format: "%.1f ms", remote.correctedPercentile(0.99, clients: clients) * 1000),
+                "single events over HTTP, \(clients) clients (one event per push), "
+                    + remote.correctedP99(clients: clients),
                 events: remote.count,
                 seconds: remote.seconds, vs: String(format: "%.2f", singleRate / (Double(local.count) / local.seconds)),
                 target: "≥ 5,000/s, p99 < 50 ms",
@@ -450,6 +449,11 @@ struct SingleEvents: Sendable {
         /// `clients` clients, each answer that took longer than a client's mean interval between
         /// requests also stands for the requests that client would have sent meanwhile (latency
         /// minus one, two, ... intervals). So the rows of wrk and of the other clients compare.
+        /// ``correctedPercentile(_:clients:)`` at 0.99, as a row's label says it.
+        func correctedP99(clients: Int) -> String {
+            String(format: "p99 corrected as wrk's %.1f ms", correctedPercentile(0.99, clients: clients) * 1000)
+        }
+
         func correctedPercentile(_ p: Double, clients: Int) -> Double {
             guard count > 0, seconds > 0 else { return .infinity }
             let interval = seconds / (Double(count) / Double(clients))

@@ -10,9 +10,9 @@ extension QuotaState {
             .reallocationApproved(let key, _), .reallocationRejected(let key, _, _):
             books[key, default: QuotaBook()].apply(event)
         case .applicationFiled(let id, let filing):
-            applications[id] = ApplicationRecord(
-                filing: QuotaTerms(filing), workers: filing.workers, status: .filed, issued: 0)
-            if let seat = filing.cat1Seat { openCat1Applications[seat] = id }
+            let terms = QuotaTerms(filing)
+            applications[id] = ApplicationRecord(filing: terms, workers: filing.workers, status: .filed, issued: 0)
+            if let seat = terms.cat1Seat { openCat1Applications[seat] = id }
         case .applicationApproved(let id):
             applications[id]?.status = .approved
         case .applicationRejected(let id, _):
@@ -72,12 +72,5 @@ extension QuotaState {
         if activeWorkers[worker] == id { activeWorkers[worker] = nil }
         if let seat = record.permit.cat1Seat, cat1Holders[seat] == id { cat1Holders[seat] = nil }
         books[record.permit.key]?.release(record.permit)
-    }
-}
-
-extension ApplicationFiled {
-    /// The `cat1` seat the application is for; nil for other categories.
-    var cat1Seat: Cat1Seat? {
-        cat1Role.map { Cat1Seat(employer: employerBin, role: $0, title: positionTitle) }
     }
 }
