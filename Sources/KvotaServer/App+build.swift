@@ -13,6 +13,7 @@ public func buildApplication(
     metrics: ServerMetrics = ServerMetrics(),
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
+    store.observeAppends { metrics.appendCommitted($0) }
     let router = Router(context: KvotaRequestContext.self)
     router.middlewares.add(RequestMiddleware(metrics: metrics))
     HealthRoutes(store: store).register(on: router)

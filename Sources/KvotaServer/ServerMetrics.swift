@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+public import KvotaStore
 public import Prometheus
 import Synchronization
 
@@ -13,6 +14,10 @@ public final class ServerMetrics: Sendable {
     let pullLag: CoreMetrics.Gauge
     let headPosition: CoreMetrics.Gauge
     let liveSubscribers: CoreMetrics.Gauge
+    let appendLockWait: CoreMetrics.Timer
+    let appendWork: CoreMetrics.Timer
+    let appendCommit: CoreMetrics.Timer
+    let appendPushes: CoreMetrics.Recorder
     private let liveCount = Mutex(0)
     /// Counters with labels, made once each (making one looks it up in the registry under a lock).
     private let counters = Mutex<[CounterKey: CoreMetrics.Counter]>([:])
@@ -32,12 +37,26 @@ public final class ServerMetrics: Sendable {
             .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
             .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
         ]
+        factory.valueHistogramBuckets["kvota_append_transaction_pushes"] = [1, 2, 4, 8, 16, 32, 64, 128, 256]
         self.factory = factory
         pushDuration = CoreMetrics.Timer(label: "kvota_push_duration_seconds", factory: factory)
         eventsAppended = CoreMetrics.Counter(label: "kvota_events_appended_total", factory: factory)
         pullLag = CoreMetrics.Gauge(label: "kvota_pull_lag_events", factory: factory)
         headPosition = CoreMetrics.Gauge(label: "kvota_log_head_position", factory: factory)
         liveSubscribers = CoreMetrics.Gauge(label: "kvota_live_subscribers", factory: factory)
+        appendLockWait = CoreMetrics.Timer(label: "kvota_append_lock_wait_seconds", factory: factory)
+        appendWork = CoreMetrics.Timer(label: "kvota_append_work_seconds", factory: factory)
+        appendCommit = CoreMetrics.Timer(label: "kvota_append_commit_seconds", factory: factory)
+        appendPushes = CoreMetrics.Recorder(label: "kvota_append_transaction_pushes", factory: factory)
+    }
+
+    /// One append transaction committed (a group commit of `timing.submissions` pushes): the wait
+    /// for the log head's lock, the work under it, and `COMMIT` (PostgreSQL's WAL flush).
+    public func appendCommitted(_ timing: AppendTiming) {
+        appendLockWait.recordNanoseconds(timing.lockWait.nanoseconds)
+        appendWork.recordNanoseconds(timing.work.nanoseconds)
+        appendCommit.recordNanoseconds(timing.commit.nanoseconds)
+        appendPushes.record(timing.submissions)
     }
 
     func request(method: String, status: Int) {
@@ -58,7 +77,7 @@ public final class ServerMetrics: Sendable {
 
     /// One push answered: its latency, and what happened to its items.
     func push(duration: Duration, statuses: some Sequence<(status: String, code: String?)>, head: Int64) {
-        pushDuration.recordNanoseconds(Int64(duration.milliseconds * 1_000_000))
+        pushDuration.recordNanoseconds(duration.nanoseconds)
         var accepted = 0
         var byStatus: [String: Int] = [:]
         var byConflict: [String: Int] = [:]

@@ -28,6 +28,8 @@ final class AppendQueue: Sendable {
     private let lastSnapshotCheck = Mutex<Int64>(-1)
     private let logger: Logger
     private let state = Mutex(State())
+    /// Told where each committed transaction spent its time (``EventStore/observeAppends(_:)``).
+    let observer = Mutex<(@Sendable (AppendTiming) -> Void)?>(nil)
 
     init(
         pool: ConnectionPool, ruleSet: RuleSet, maxEventsPerTransaction: Int, snapshotInterval: Int,
@@ -101,23 +103,28 @@ final class AppendQueue: Sendable {
         do {
             let submissions = group.map(\.submission)
             let (ruleSet, ledger, merkleTree) = (self.ruleSet, self.ledger, self.merkleTree)
-            let statuses = try await pool.withConnection { connection in
+            let (statuses, timing) = try await pool.withConnection { connection in
+                var timing = AppendTiming()
                 switch ruleSet {
                 case .envelopeOnly:
-                    return try AppendTransaction.run(
-                        on: connection, submissions: submissions, rules: EnvelopeRules(), merkleTree: merkleTree)
+                    let statuses = try AppendTransaction.run(
+                        on: connection, submissions: submissions, rules: EnvelopeRules(), merkleTree: merkleTree,
+                        timing: &timing)
+                    return (statuses, timing)
                 case .quota:
                     // Reading the items as typed events needs no state: before the lock, on all cores.
                     let parsed = AppendQueue.parseAcrossCores(submissions.flatMap(\.events))
                     // Most of a catch-up happens before the lock; under it only what came meanwhile.
                     try ledger.catchUp(
                         connection, through: try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0))
-                    return try AppendTransaction.run(
+                    let statuses = try AppendTransaction.run(
                         on: connection, submissions: submissions, rules: QuotaRules(ledger: ledger, parsed: parsed),
-                        merkleTree: merkleTree)
+                        merkleTree: merkleTree, timing: &timing)
+                    return (statuses, timing)
                 }
             }
             for (pending, result) in zip(group, statuses) { pending.continuation.resume(returning: result) }
+            observer.withLock { $0 }?(timing)
             // Written beside the appends, not in their way: the next group does not wait for it.
             Task.detached(priority: .utility) { try? await self.snapshotIfDue() }
         } catch let error as StoreError where error.code == .queryFailed && group.count > 1 {

@@ -55,30 +55,36 @@ enum AppendTransaction {
     /// batch. When that plan is anything but all accepted, or when a new stream that already exists
     /// or an eventId stored before breaks a unique index at COPY, the batch is decided again with
     /// every eventId and stream looked up, so the answer is always the one a full read gives.
+    /// `timing` receives where the committed attempt spent its time.
     static func run<Rules: AppendRules>(
-        on connection: PGConnection, submissions: [AppendSubmission], rules: Rules, merkleTree: Bool = true
+        on connection: PGConnection, submissions: [AppendSubmission], rules: Rules, merkleTree: Bool = true,
+        timing: inout AppendTiming
     ) throws -> [[AppendStatus]] {
         do {
-            return try attempt(connection, submissions, rules, complete: false, merkleTree: merkleTree)
+            return try attempt(connection, submissions, rules, complete: false, merkleTree: merkleTree, &timing)
         } catch let error as StoreError where error.sqlState == "23505" {
-            return try attempt(connection, submissions, rules, complete: true, merkleTree: merkleTree)
+            return try attempt(connection, submissions, rules, complete: true, merkleTree: merkleTree, &timing)
         }
     }
 
     private static func attempt<Rules: AppendRules>(
         _ connection: PGConnection, _ submissions: [AppendSubmission], _ rules: Rules, complete: Bool,
-        merkleTree: Bool
+        merkleTree: Bool, _ timing: inout AppendTiming
     ) throws -> [[AppendStatus]] {
+        let clock = ContinuousClock()
+        let begun = clock.now
         try connection.exec("BEGIN")
         do {
-            let (quick, head) = try readSnapshot(connection, submissions, complete: complete)
+            let head = try connection.execute("kvota_lock_head", lockHead)
+            let locked = clock.now
+            let quick = try readSnapshot(connection, submissions, head: head, complete: complete)
             let policy = try rules.policy(connection, after: quick)
             var planner = AppendPlanner(snapshot: quick, policy: policy)
             var statuses = submissions.map { planner.plan($0.events, historical: $0.historical) }
             if !complete && !statuses.allSatisfy({ $0.allSatisfy(\.isAccepted) }) {
                 // Anything but a clean accept may hide a duplicate the quick read did not look for.
                 planner = AppendPlanner(
-                    snapshot: try readSnapshot(connection, submissions, complete: true).0, policy: policy)
+                    snapshot: try readSnapshot(connection, submissions, head: head, complete: true), policy: policy)
                 statuses = submissions.map { planner.plan($0.events, historical: $0.historical) }
             }
             var encodedData: [UUID: [UInt8]] = [:]
@@ -109,7 +115,13 @@ enum AppendTransaction {
                 }
                 try connection.execute("kvota_notify", notify, [.int(planner.snapshot.nextPosition - 1)])
             }
+            let committing = clock.now
             try connection.exec("COMMIT")
+            timing.events = planner.planned.count
+            timing.submissions = submissions.count
+            timing.lockWait = locked - begun
+            timing.work = committing - locked
+            timing.commit = clock.now - committing
             planner.withPolicy { rules.committed(&$0) }
             return statuses
         } catch {
@@ -118,10 +130,10 @@ enum AppendTransaction {
         }
     }
 
+    /// What the batch is checked against, read under the head's lock (`head`: the locked row).
     private static func readSnapshot(
-        _ connection: PGConnection, _ submissions: [AppendSubmission], complete: Bool
-    ) throws -> (LogSnapshot, PGResult) {
-        let head = try connection.execute("kvota_lock_head", lockHead)
+        _ connection: PGConnection, _ submissions: [AppendSubmission], head: PGResult, complete: Bool
+    ) throws -> LogSnapshot {
         let nextPosition = head.int64(0, 0)
         let now = head.timestamp(0, 2)
         let last = head.optionalTimestamp(0, 1)
@@ -156,9 +168,8 @@ enum AppendTransaction {
                 heads[rows.string(row, 0)] = .init(version: rows.int64(row, 1), region: rows.optionalString(row, 2))
             }
         }
-        let snapshot = LogSnapshot(
+        return LogSnapshot(
             stored: stored, streams: heads, nextPosition: nextPosition, recordedAt: recordedAt, lastRecordedAt: last)
-        return (snapshot, head)
     }
 
     /// Streams the rows to COPY in chunks, so that PostgreSQL parses one chunk while the next is encoded;

@@ -90,6 +90,13 @@ public final class EventStore: Sendable {
         try await appendSubmission(AppendSubmission(events))
     }
 
+    /// Calls `observer` after each committed append transaction with where it spent its time
+    /// (kvotad's `kvota_append_*_seconds` histograms; the benchmarks). One observer; a second call
+    /// replaces the first.
+    public func observeAppends(_ observer: @escaping @Sendable (AppendTiming) -> Void) {
+        queue.observer.withLock { $0 = observer }
+    }
+
     func appendSubmission(_ submission: AppendSubmission) async throws -> [AppendStatus] {
         if submission.events.isEmpty { return [] }
         return try await queue.append(submission)

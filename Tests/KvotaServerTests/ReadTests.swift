@@ -90,5 +90,16 @@ struct ReadTests {
         #expect(text.contains(#"kvota_conflicts_total{code="ceiling-exceeded"} 1"#))
         #expect(text.contains("kvota_pull_lag_events 1.0"))
         #expect(text.contains(#"kvota_http_requests_total{method="POST",status="200"}"#))
+        // Each append transaction's phases, one observation each (the setup's pushes and the refused one).
+        let counts = [
+            "kvota_append_lock_wait_seconds", "kvota_append_work_seconds", "kvota_append_commit_seconds",
+            "kvota_append_transaction_pushes",
+        ].map { name in
+            text.split(separator: "\n").first { $0.hasPrefix(name + "_count ") }.flatMap {
+                Int($0.split(separator: " ")[1])
+            }
+        }
+        #expect(counts.allSatisfy { $0 != nil && $0! >= 2 && $0 == counts[0] }, "\(counts)")
+        #expect(text.contains(#"kvota_append_transaction_pushes_bucket{le="1.0"}"#))
     }
 }

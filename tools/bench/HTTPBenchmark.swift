@@ -120,6 +120,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
                 configuration: StoreConfiguration(databaseURL: storeURL, rules: .quota), logger: logger)
             defer { store.shutdown() }
             try await store.migrate()
+            let storeCommits = CommitStalls.Recorder(store)
             print("pushing \(pushable) events: each batch over HTTP, then in-process into another database...")
             fflush(nil)
             var httpSeconds = 0.0
@@ -209,11 +210,13 @@ struct HTTPBenchmark: AsyncParsableCommand {
             let single = SingleEvents(principals: principals, clients: clients)
             let localBefore = CPUTime.mine
             try settleIfAsked()
+            _ = storeCommits.take()
             let local = try await single.inProcess(store: store, seconds: Double(singleSeconds))
             print(String(format: "  CPU in-process: %.1f s in %.1f s", CPUTime.mine - localBefore, local.seconds))
             rows.add(
                 "single events in-process, \(clients) concurrent appenders, " + local.correctedP99(clients: clients),
-                events: local.count, seconds: local.seconds, vs: "1.00", target: "baseline", latency: local)
+                events: local.count, seconds: local.seconds, vs: "1.00", target: "baseline", latency: local,
+                commits: storeCommits.take())
             // PostgreSQL alone: the same number of clients committing one small row each, back to back.
             try settleIfAsked()
             if let pgbench = try PgbenchSingle.run(
@@ -228,6 +231,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
             sampler.takePeak()
             try settleIfAsked()
             let (serverBefore, clientBefore) = (CPUTime.of(pid), CPUTime.mine)
+            let commitsBefore = try await Self.scrapeCommits(client, base)
             let remote = try await single.overHTTP(
                 client: client, url: base + "/v1/sync/push", tokens: tokens, seconds: Double(singleSeconds))
             let singlePeak = sampler.takePeak()
@@ -244,7 +248,8 @@ struct HTTPBenchmark: AsyncParsableCommand {
                 events: remote.count,
                 seconds: remote.seconds, vs: String(format: "%.2f", singleRate / (Double(local.count) / local.seconds)),
                 target: "≥ 5,000/s, p99 < 50 ms",
-                met: singleRate >= 5_000 && remote.percentile(0.99) < 0.050 && remote.failures == 0, latency: remote)
+                met: singleRate >= 5_000 && remote.percentile(0.99) < 0.050 && remote.failures == 0, latency: remote,
+                commits: try await Self.scrapeCommits(client, base).since(commitsBefore))
             if let wrk = WrkSingle.find() {
                 // The same load from wrk, a C load generator, which leaves more of the two cores to kvotad:
                 // back to back (the most the server takes), then paced near the target's rate (each
@@ -257,6 +262,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
                     ]
                     if let pause { environment["KVOTA_WRK_PAUSE_MS"] = String(pause) }
                     try settleIfAsked()
+                    let wrkBefore = try await Self.scrapeCommits(client, base)
                     let outcome = try WrkSingle.run(
                         wrk, url: base, clients: clients, seconds: singleSeconds, environment: environment,
                         log: work + "/wrk.log")
@@ -268,7 +274,8 @@ struct HTTPBenchmark: AsyncParsableCommand {
                         vs: String(format: "%.2f", rate / (Double(local.count) / local.seconds)),
                         target: "≥ 5,000/s, p99 < 50 ms",
                         met: rate >= 5_000 && outcome.p99 < 0.050 && outcome.errors == 0,
-                        quantiles: [outcome.p50, outcome.p90, outcome.p99, outcome.max])
+                        quantiles: [outcome.p50, outcome.p90, outcome.p99, outcome.max],
+                        commits: try await Self.scrapeCommits(client, base).since(wrkBefore))
                     if outcome.errors > 0 {
                         print("  wrk: \(outcome.errors) refused or failed: \(outcome.firstFailure ?? "")")
                     }
@@ -391,6 +398,13 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let response = try await client.execute(request, timeout: .seconds(600))
         let buffer = try await response.body.collect(upTo: 256 * 1024 * 1024)
         return (Int(response.status.code), buffer)
+    }
+
+    /// kvotad's commit histograms now (``CommitStalls/Scrape``).
+    static func scrapeCommits(_ client: HTTPClient, _ base: String) async throws -> CommitStalls.Scrape {
+        let (status, body) = try await get(client, base + "/metrics", token: nil)
+        guard status == 200 else { throw BenchError("GET /metrics: HTTP \(status)") }
+        return CommitStalls.Scrape(String(buffer: body))
     }
 
     /// Polls `/readyz` until it answers 200 (the server has migrated and reaches the database).
@@ -564,7 +578,7 @@ struct HTTPResultRows {
 
     mutating func add(
         _ what: String, events: Int, seconds: Double, vs: String, target: String, met: Bool? = nil,
-        latency: SingleEvents.Outcome? = nil, quantiles: [Double]? = nil
+        latency: SingleEvents.Outcome? = nil, quantiles: [Double]? = nil, commits: CommitStalls? = nil
     ) {
         let rate = Double(events) / seconds
         var name = what
@@ -579,6 +593,7 @@ struct HTTPResultRows {
                 quantiles[1] * 1000,
                 quantiles[2] * 1000, quantiles[3] * 1000)
         }
+        if let commits { name += "; " + commits.summary }
         let verdict = met.map { $0 ? "yes" : "**no**" } ?? ""
         lines.append(
             String(format: "| %@ | %d | %.2f | %.0f | %@ | %@ | %@ |", name, events, seconds, rate, vs, target, verdict)
