@@ -1,6 +1,6 @@
 import CoreMetrics
 import Foundation
-public import KvotaStore
+import KvotaStore
 public import Prometheus
 import Synchronization
 
@@ -52,7 +52,7 @@ public final class ServerMetrics: Sendable {
 
     /// One append transaction committed (a group commit of `timing.submissions` pushes): the wait
     /// for the log head's lock, the work under it, and `COMMIT` (PostgreSQL's WAL flush).
-    public func appendCommitted(_ timing: AppendTiming) {
+    func appendCommitted(_ timing: AppendTiming) {
         appendLockWait.recordNanoseconds(timing.lockWait.nanoseconds)
         appendWork.recordNanoseconds(timing.work.nanoseconds)
         appendCommit.recordNanoseconds(timing.commit.nanoseconds)
