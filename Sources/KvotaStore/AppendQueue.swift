@@ -108,8 +108,8 @@ final class AppendQueue: Sendable {
                 switch ruleSet {
                 case .envelopeOnly:
                     let statuses = try AppendTransaction.run(
-                        on: connection, submissions: submissions, rules: EnvelopeRules(), merkleTree: merkleTree,
-                        timing: &timing)
+                        on: connection, submissions: submissions, rules: EnvelopeRules(), timing: &timing,
+                        merkleTree: merkleTree)
                     return (statuses, timing)
                 case .quota:
                     // Reading the items as typed events needs no state: before the lock, on all cores.
@@ -119,12 +119,13 @@ final class AppendQueue: Sendable {
                         connection, through: try connection.execute("kvota_read_head", EventStore.readHead).int64(0, 0))
                     let statuses = try AppendTransaction.run(
                         on: connection, submissions: submissions, rules: QuotaRules(ledger: ledger, parsed: parsed),
-                        merkleTree: merkleTree, timing: &timing)
+                        timing: &timing, merkleTree: merkleTree)
                     return (statuses, timing)
                 }
             }
-            for (pending, result) in zip(group, statuses) { pending.continuation.resume(returning: result) }
+            // Observed before anyone is answered: a client that reads the metrics after its answer sees it.
             observer.withLock { $0 }?(timing)
+            for (pending, result) in zip(group, statuses) { pending.continuation.resume(returning: result) }
             // Written beside the appends, not in their way: the next group does not wait for it.
             Task.detached(priority: .utility) { try? await self.snapshotIfDue() }
         } catch let error as StoreError where error.code == .queryFailed && group.count > 1 {

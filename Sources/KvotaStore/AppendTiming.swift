@@ -3,8 +3,6 @@
 /// under that lock (reads, plan, COPY, projections), and `COMMIT`, which waits for PostgreSQL to
 /// flush the WAL to disk. Reported after each committed transaction (``EventStore/observeAppends(_:)``).
 public struct AppendTiming: Sendable {
-    /// Events the transaction appended (accepted items of all its submissions).
-    public var events = 0
     /// Pushes (submissions) that shared the transaction.
     public var submissions = 0
     /// From `BEGIN` until the log head's row was locked.

@@ -57,19 +57,19 @@ enum AppendTransaction {
     /// every eventId and stream looked up, so the answer is always the one a full read gives.
     /// `timing` receives where the committed attempt spent its time.
     static func run<Rules: AppendRules>(
-        on connection: PGConnection, submissions: [AppendSubmission], rules: Rules, merkleTree: Bool = true,
-        timing: inout AppendTiming
+        on connection: PGConnection, submissions: [AppendSubmission], rules: Rules, timing: inout AppendTiming,
+        merkleTree: Bool = true
     ) throws -> [[AppendStatus]] {
         do {
-            return try attempt(connection, submissions, rules, complete: false, merkleTree: merkleTree, &timing)
+            return try attempt(connection, submissions, rules, complete: false, merkleTree: merkleTree, timing: &timing)
         } catch let error as StoreError where error.sqlState == "23505" {
-            return try attempt(connection, submissions, rules, complete: true, merkleTree: merkleTree, &timing)
+            return try attempt(connection, submissions, rules, complete: true, merkleTree: merkleTree, timing: &timing)
         }
     }
 
     private static func attempt<Rules: AppendRules>(
         _ connection: PGConnection, _ submissions: [AppendSubmission], _ rules: Rules, complete: Bool,
-        merkleTree: Bool, _ timing: inout AppendTiming
+        merkleTree: Bool, timing: inout AppendTiming
     ) throws -> [[AppendStatus]] {
         let clock = ContinuousClock()
         let begun = clock.now
@@ -117,7 +117,6 @@ enum AppendTransaction {
             }
             let committing = clock.now
             try connection.exec("COMMIT")
-            timing.events = planner.planned.count
             timing.submissions = submissions.count
             timing.lockWait = locked - begun
             timing.work = committing - locked

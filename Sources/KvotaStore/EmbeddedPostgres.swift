@@ -35,13 +35,10 @@ public struct EmbeddedPostgres: Sendable {
 
     /// Settings for an append-heavy log: loopback only, room for several kvotad pools, buffers for the
     /// hot index pages, and WAL space so that checkpoints do not force full-page writes every minute.
-    /// Checkpoints keep at least 1 GB of WAL segment files for reuse (`min_wal_size`): a commit that
-    /// needs a new segment file waits while PostgreSQL writes and flushes its 16 MB, which holds every
-    /// commit 50–60 ms on this kind of machine (`tools/bench-commit-stalls`, without and with `--warm`).
     /// fsync and synchronous_commit stay on: an accepted event is durable.
     static let serverSettings = [
-        "listen_addresses=127.0.0.1", "max_connections=200", "shared_buffers=512MB", "min_wal_size=1GB",
-        "max_wal_size=4GB", "checkpoint_timeout=15min",
+        "listen_addresses=127.0.0.1", "max_connections=200", "shared_buffers=512MB", "max_wal_size=4GB",
+        "checkpoint_timeout=15min",
     ].map { "-c \($0)" }.joined(separator: " ")
 
     /// The connection string of the running cluster's Kvota database.

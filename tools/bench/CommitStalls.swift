@@ -15,10 +15,14 @@ struct CommitStalls {
     var slowestIsBound = false
 
     var summary: String {
-        let each = transactions > 0 ? pushes / Double(transactions) : 0
+        guard transactions > 0 else { return "no commits" }
+        let over = over50ms >= 0 ? "\(over50ms)" : "(no 50 ms bucket)"
+        let slowestText =
+            slowest.isFinite
+            ? (slowestIsBound ? "≤ " : "") + String(format: "%.0f ms", slowest * 1000) : "over the last bucket"
         return String(
-            format: "%d commits of %.1f pushes each, %d over 50 ms, slowest %@%.0f ms", transactions, each, over50ms,
-            slowestIsBound ? "≤ " : "", slowest * 1000)
+            format: "%d commits of %.1f pushes each, %@ over 50 ms, slowest %@", transactions,
+            pushes / Double(transactions), over, slowestText)
     }
 
     /// kvotad's exposition: the `kvota_append_commit_seconds` histogram and the pushes per transaction.
@@ -49,8 +53,9 @@ struct CommitStalls {
             var stalls = CommitStalls(transactions: count - earlier.count, pushes: pushes - earlier.pushes)
             let before = Dictionary(earlier.buckets.map { ($0.bound, $0.count) }, uniquingKeysWith: { $1 })
             let within = buckets.map { (bound: $0.bound, count: $0.count - (before[$0.bound] ?? 0)) }
-            stalls.over50ms = stalls.transactions - (within.first { $0.bound >= 0.05 }?.count ?? 0)
-            if stalls.transactions > 0 { stalls.slowest = within.first { $0.count == stalls.transactions }?.bound ?? 0 }
+            // kvotad's buckets have a bound at exactly 50 ms (ServerMetrics); without it, no count.
+            stalls.over50ms = within.first { $0.bound == 0.05 }.map { stalls.transactions - $0.count } ?? -1
+            stalls.slowest = within.first { $0.count == stalls.transactions }?.bound ?? .infinity
             stalls.slowestIsBound = true
             return stalls
         }

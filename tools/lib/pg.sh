@@ -116,7 +116,7 @@ kvota_pg_start() {
   touch "$log"
   if kvota_pg_is_root; then chown postgres: "$log"; fi
   if ! out=$(kvota_pg_as_owner "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 \
-      -o "-k '$sock' -p $port -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=512MB -c min_wal_size=1GB -c max_wal_size=4GB -c checkpoint_timeout=15min" \
+      -o "-k '$sock' -p $port -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=15min" \
       start 2>&1); then
     {
       printf 'PostgreSQL failed to start (%s):\n%s\n--- last lines of %s:\n' "$data" "$out" "$log"
