@@ -17,6 +17,11 @@ public struct CountryCode: Sendable, Hashable, Comparable, CustomStringConvertib
     public var description: String { code }
     public static func < (lhs: CountryCode, rhs: CountryCode) -> Bool { lhs.letters < rhs.letters }
 
+    /// `AA` = 0 ... `ZZ` = 675, as ``index(_:)`` numbers the text: for counting in an array.
+    var ordinal: Int { (Int(letters >> 8) - 65) * 26 + Int(letters & 0xFF) - 65 }
+    /// How many ordinals there are.
+    static let ordinals = 26 * 26
+
     /// `AA` = 0 ... `ZZ` = 675 for two uppercase ASCII letters, else nil.
     private static func index(_ text: String) -> Int? {
         var index = 0
@@ -60,6 +65,11 @@ public struct OKEDSection: Sendable, Hashable, Comparable, CustomStringConvertib
     public var letter: String { String(UnicodeScalar(byte)) }
     public var description: String { letter }
     public static func < (lhs: OKEDSection, rhs: OKEDSection) -> Bool { lhs.byte < rhs.byte }
+
+    /// `A` = 0 ... `U` = 20: for counting in an array.
+    var ordinal: Int { Int(byte) - 65 }
+    /// How many ordinals there are.
+    static let ordinals = 21
 }
 
 /// A worker's keyed pseudonym: lowercase hex HMAC-SHA256 (64 characters), never raw identity.

@@ -124,14 +124,31 @@ public struct QuotaBreakdown: Sendable, Hashable {
 
 extension QuotaBook {
     /// The book's usage summed into the projection's breakdowns.
+    /// Counted in arrays by the codes' ordinals, then named once per code: hashing three keys for every
+    /// usage cell was most of the time of the projection writer, which asks at every append.
     public var breakdown: QuotaBreakdown {
-        var breakdown = QuotaBreakdown()
+        let categories = PermitCategory.allCases.count
+        var regionCategories = [Int64](repeating: 0, count: Region.allCases.count * categories)
+        var countries = [Int64](repeating: 0, count: CountryCode.ordinals)
+        var countryCodes = [CountryCode?](repeating: nil, count: CountryCode.ordinals)
+        var sectors = [Int64](repeating: 0, count: OKEDSection.ordinals)
+        var sectorCodes = [OKEDSection?](repeating: nil, count: OKEDSection.ordinals)
         for (usage, count) in usage where count > 0 {
-            breakdown.regionCategories[RegionCategory(region: usage.region, category: usage.category), default: 0] +=
-                count
-            breakdown.countries[usage.country.code, default: 0] += count
-            breakdown.sectors[usage.sector.letter, default: 0] += count
+            regionCategories[usage.region.ordinal * categories + usage.category.ordinal] += count
+            countries[usage.country.ordinal] += count
+            countryCodes[usage.country.ordinal] = usage.country
+            sectors[usage.sector.ordinal] += count
+            sectorCodes[usage.sector.ordinal] = usage.sector
         }
+        var breakdown = QuotaBreakdown()
+        for (index, count) in regionCategories.enumerated() where count > 0 {
+            let cell = RegionCategory(
+                region: Region.allCases[index / categories],
+                category: PermitCategory.allCases[index % categories])
+            breakdown.regionCategories[cell] = count
+        }
+        for (code, count) in zip(countryCodes, countries) where count > 0 { breakdown.countries[code!.code] = count }
+        for (code, count) in zip(sectorCodes, sectors) where count > 0 { breakdown.sectors[code!.letter] = count }
         return breakdown
     }
 }
