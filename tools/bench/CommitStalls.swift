@@ -103,15 +103,12 @@ struct CommitStalls {
                 defer { timings = [] }
                 return timings
             }
-            func seconds(_ duration: Duration) -> Double {
-                Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-            }
-            let commits = taken.map { seconds($0.commit) }
+            let commits = taken.map(\.commit.seconds)
             return CommitStalls(
                 transactions: taken.count, pushes: Double(taken.map(\.submissions).reduce(0, +)),
                 over50ms: commits.filter { $0 > 0.05 }.count, slowest: commits.max() ?? 0,
-                lockOver50ms: taken.filter { seconds($0.lockWait) > 0.05 }.count,
-                workOver50ms: taken.filter { seconds($0.work) > 0.05 }.count)
+                lockOver50ms: taken.filter { $0.lockWait.seconds > 0.05 }.count,
+                workOver50ms: taken.filter { $0.work.seconds > 0.05 }.count)
         }
     }
 }

@@ -114,8 +114,10 @@ struct StoreBenchmark: AsyncParsableCommand {
 }
 
 extension ContinuousClock.Instant {
-    var seconds: Double {
-        let elapsed = ContinuousClock.now - self
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
+    /// Seconds since this instant.
+    var seconds: Double { (ContinuousClock.now - self).seconds }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -19,6 +19,8 @@ public struct CountryCode: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// `AA` = 0 ... `ZZ` = 675, as ``index(_:)`` numbers the text: for counting in an array.
     var ordinal: Int { (Int(letters >> 8) - 65) * 26 + Int(letters & 0xFF) - 65 }
+    /// The code of an ordinal that an assigned code gave (``ordinal``).
+    init(ordinal: Int) { letters = UInt16(ordinal / 26 + 65) << 8 | UInt16(ordinal % 26 + 65) }
     /// How many ordinals there are.
     static let ordinals = 26 * 26
 
@@ -68,6 +70,8 @@ public struct OKEDSection: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// `A` = 0 ... `U` = 20: for counting in an array.
     var ordinal: Int { Int(byte) - 65 }
+    /// The section of an ordinal (``ordinal``).
+    init(ordinal: Int) { byte = UInt8(ordinal + 65) }
     /// How many ordinals there are.
     static let ordinals = 21
 }

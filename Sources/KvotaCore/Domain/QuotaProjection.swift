@@ -130,15 +130,11 @@ extension QuotaBook {
         let categories = PermitCategory.allCases.count
         var regionCategories = [Int64](repeating: 0, count: Region.allCases.count * categories)
         var countries = [Int64](repeating: 0, count: CountryCode.ordinals)
-        var countryCodes = [CountryCode?](repeating: nil, count: CountryCode.ordinals)
         var sectors = [Int64](repeating: 0, count: OKEDSection.ordinals)
-        var sectorCodes = [OKEDSection?](repeating: nil, count: OKEDSection.ordinals)
         for (usage, count) in usage where count > 0 {
             regionCategories[usage.region.ordinal * categories + usage.category.ordinal] += count
             countries[usage.country.ordinal] += count
-            countryCodes[usage.country.ordinal] = usage.country
             sectors[usage.sector.ordinal] += count
-            sectorCodes[usage.sector.ordinal] = usage.sector
         }
         var breakdown = QuotaBreakdown()
         for (index, count) in regionCategories.enumerated() where count > 0 {
@@ -147,8 +143,12 @@ extension QuotaBook {
                 category: PermitCategory.allCases[index % categories])
             breakdown.regionCategories[cell] = count
         }
-        for (code, count) in zip(countryCodes, countries) where count > 0 { breakdown.countries[code!.code] = count }
-        for (code, count) in zip(sectorCodes, sectors) where count > 0 { breakdown.sectors[code!.letter] = count }
+        for (ordinal, count) in countries.enumerated() where count > 0 {
+            breakdown.countries[CountryCode(ordinal: ordinal).code] = count
+        }
+        for (ordinal, count) in sectors.enumerated() where count > 0 {
+            breakdown.sectors[OKEDSection(ordinal: ordinal).letter] = count
+        }
         return breakdown
     }
 }
